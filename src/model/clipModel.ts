@@ -1,0 +1,74 @@
+// CLIP model (methods.md §1): two towers, each ONE linear projection then L2 normalisation, and the
+// learnable logit-scale parameter t (s = exp t), clamped to [0, maxLogitScale] after each step.
+import * as tf from '@tensorflow/tfjs';
+import type { Batch } from '../data/batch';
+import { validateModelConfig, type ModelConfig } from './config';
+import { ImageTower } from './imageTower';
+import { l2Normalize } from './layers';
+import { ParamRegistry } from './params';
+import { TextTower } from './textTower';
+
+export class ClipModel {
+  readonly params: ParamRegistry;
+  readonly image: ImageTower;
+  readonly text: TextTower;
+  /** Scalar t; logits are exp(t)·S. Not decayed. */
+  readonly logitScale: tf.Variable<tf.Rank.R0>;
+
+  constructor(readonly config: ModelConfig, readonly seed: number) {
+    validateModelConfig(config);
+    this.params = new ParamRegistry(seed);
+    this.image = new ImageTower(this.params, config.image, config.embedDim);
+    this.text = new TextTower(this.params, config.text, config.embedDim);
+    this.logitScale = this.params.add('logit_scale', [], { kind: 'constant', value: config.initLogitScale }, false) as tf.Variable<tf.Rank.R0>;
+  }
+
+  /** Number of trainable scalars (incl. t). */
+  get paramCount(): number {
+    return this.params.count();
+  }
+
+  /** images [B, S, S, 3] → unit image embeddings u [B, D]. */
+  encodeImages(images: tf.Tensor4D): tf.Tensor2D {
+    return tf.tidy(() => l2Normalize(this.image.forward(images)) as tf.Tensor2D);
+  }
+
+  /** tokens [B, T] int32, eot [B] int32 → unit text embeddings v [B, D]. */
+  encodeTexts(tokens: tf.Tensor2D, eot: tf.Tensor1D): tf.Tensor2D {
+    return tf.tidy(() => l2Normalize(this.text.forward(tokens, eot)) as tf.Tensor2D);
+  }
+
+  /** t ← clip(t, 0, maxLogitScale), on device, no reads. */
+  clampLogitScale(): void {
+    tf.tidy(() => {
+      this.logitScale.assign(tf.clipByValue(this.logitScale, 0, this.config.maxLogitScale));
+    });
+  }
+
+  dispose(): void {
+    this.text.dispose();
+    this.params.dispose();
+  }
+}
+
+export interface BatchTensors {
+  images: tf.Tensor4D;
+  tokens: tf.Tensor2D;
+  eot: tf.Tensor1D;
+}
+
+/** Upload a Batch as tensors (caller disposes, e.g. with disposeBatchTensors). */
+export function batchToTensors(batch: Batch): BatchTensors {
+  const { size: B, imageSize: S, contextLength: T } = batch;
+  return {
+    images: tf.tensor4d(batch.images, [B, S, S, 3], 'float32'),
+    tokens: tf.tensor2d(batch.tokens, [B, T], 'int32'),
+    eot: tf.tensor1d(batch.eot, 'int32'),
+  };
+}
+
+export function disposeBatchTensors(t: BatchTensors): void {
+  t.images.dispose();
+  t.tokens.dispose();
+  t.eot.dispose();
+}

@@ -1,0 +1,193 @@
+// The one typed protocol between the UI (main thread) and the trainer worker.
+// Both sides import this file; nothing else crosses the boundary. The UI sends
+// Commands; the worker answers with Reports. Per-step metrics travel in batches
+// (typed arrays, transferred), never one message per scalar.
+
+import type { ModelConfig, PresetName } from '../model/config';
+
+export type BackendName = 'webgpu' | 'wasm' | 'webgl' | 'cpu';
+export const BACKEND_NAMES: readonly BackendName[] = ['webgpu', 'wasm', 'webgl', 'cpu'];
+export type BackendChoice = BackendName | 'auto';
+
+export interface AdapterDescription {
+  vendor: string;
+  architecture: string;
+  description: string;
+  /** True for software adapters (SwiftShader): WebGPU is then slower than wasm, never picked by default. */
+  isFallbackAdapter: boolean;
+}
+
+export interface BackendCandidate {
+  name: BackendName;
+  available: boolean;
+  /** Why a backend is unavailable or was skipped in the auto choice. */
+  note?: string;
+  /** Micro-benchmark: median milliseconds of the probe workload (lower is faster). */
+  benchMs?: number;
+}
+
+export interface BackendInfo {
+  /** The backend in use now. */
+  active: BackendName;
+  /** What the user asked for ('auto' lets the worker choose). */
+  requested: BackendChoice;
+  /** How the choice was made, in words: "benchmark (cached)", "user override", … */
+  reason: string;
+  adapter: AdapterDescription | null;
+  candidates: BackendCandidate[];
+  /** wasm threads in use (1 without cross-origin isolation or on small machines). */
+  wasmThreads?: number;
+}
+
+/** Settings of the built-in Shapes world (see src/data/shapes). */
+export interface ShapesDatasetSpec {
+  kind: 'shapes';
+  seed: number;
+  imageSize: number;
+  trainPairs: number;
+  valPairs: number;
+  /** Held-out colour×shape combinations, e.g. ["red triangle"]; never seen in training. */
+  heldOut: string[];
+  twoObjectProb: number;
+  /** Target tokenizer vocabulary (the trained BPE may stop earlier). */
+  vocabSize: number;
+}
+
+export type DatasetSpec = ShapesDatasetSpec;
+
+export interface OptimConfig {
+  lr: number;
+  minLr: number;
+  warmupSteps: number;
+  weightDecay: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  /** Global-norm gradient clip; 0 disables. */
+  gradClip: number;
+}
+
+export interface TrainConfig {
+  dataset: DatasetSpec;
+  preset: PresetName;
+  model: ModelConfig;
+  optim: OptimConfig;
+  batchSize: number;
+  steps: number;
+  seed: number;
+  /** Steps between metric reports (the worker reads losses back in one go). */
+  reportEvery: number;
+  /** Steps between evaluations (zero-shot, gap, similarity). 0: only at the end. */
+  evalEvery: number;
+}
+
+export type RunState = 'idle' | 'preparing' | 'ready' | 'running' | 'paused' | 'done' | 'stopped' | 'error';
+
+// ---------------------------------------------------------------- commands (UI → worker)
+export type Command =
+  | { type: 'init'; backend: BackendChoice }
+  | { type: 'setBackend'; backend: BackendChoice }
+  | { type: 'configure'; config: TrainConfig }
+  | { type: 'start' }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'step' }
+  | { type: 'stop' }
+  | { type: 'status' }
+  | { type: 'evaluate' };
+
+// ---------------------------------------------------------------- reports (worker → UI)
+export interface StatusReport {
+  type: 'status';
+  state: RunState;
+  step: number;
+  totalSteps: number;
+  numTensors: number;
+  numBytes: number;
+  /** Mean wall time per training step over the last report window, ms. */
+  stepMs: number;
+  /** Share of step time spent waiting for data, 0..1. */
+  dataWaitShare: number;
+  datasetId: string | null;
+  /** Model size in trainable scalars. */
+  paramCount: number;
+  vocabSize: number;
+}
+
+export interface ProgressReport {
+  type: 'progress';
+  phase: 'backend' | 'dataset' | 'model' | 'training' | 'eval';
+  done: number;
+  total: number;
+  message: string;
+}
+
+/** Metrics of `count` consecutive steps; arrays have length `count`. */
+export interface MetricsReport {
+  type: 'metrics';
+  count: number;
+  step: Float64Array;
+  loss: Float32Array;
+  logitScale: Float32Array;
+  lr: Float32Array;
+  gradNorm: Float32Array;
+  /** Pairs per second over the window (one value per window, repeated per step). */
+  pairsPerSec: Float32Array;
+  stepMs: Float32Array;
+}
+
+export interface EvalReport {
+  type: 'eval';
+  step: number;
+  /** Zero-shot top-1 (template ensemble) on validation images of combinations seen in training. */
+  zeroShotSeen: number;
+  /** Zero-shot top-1 on validation images of held-out combinations (true compositional zero-shot). */
+  zeroShotHeldOut: number;
+  /** Zero-shot top-1 over all validation images. */
+  zeroShotAll: number;
+  numClasses: number;
+  /** Modality gap ||mean u − mean v|| on the fixed probe set (methods.md §6). */
+  gap: number;
+  /** Mean positive cosine mean_i S_ii on the probe set. */
+  meanPositive: number;
+  /** Similarity matrix S = U Vᵀ of a batch, row-major n×n (cosines, before the logit scale). */
+  similarity: Float32Array;
+  similarityN: number;
+  /** Captions of the similarity batch, for axis labels. */
+  similarityCaptions: string[];
+  evalMs: number;
+}
+
+export interface BackendReport {
+  type: 'backend';
+  info: BackendInfo;
+}
+
+export interface DatasetReport {
+  type: 'dataset';
+  id: string;
+  name: string;
+  trainPairs: number;
+  valPairs: number;
+  vocabSize: number;
+  classes: { name: string; heldOut: boolean }[];
+  /** A few training captions, to show what the data looks like. */
+  sampleCaptions: string[];
+  fromCache: boolean;
+}
+
+export interface ErrorReport {
+  type: 'error';
+  message: string;
+  /** Where it happened: the command or phase. */
+  context: string;
+}
+
+export type Report = StatusReport | ProgressReport | MetricsReport | EvalReport | BackendReport | DatasetReport | ErrorReport;
+
+/** Typed-array fields of a report, to pass as transferables. */
+export function transferablesOf(r: Report): Transferable[] {
+  if (r.type === 'metrics') return [r.step.buffer, r.loss.buffer, r.logitScale.buffer, r.lr.buffer, r.gradNorm.buffer, r.pairsPerSec.buffer, r.stepMs.buffer];
+  if (r.type === 'eval') return [r.similarity.buffer];
+  return [];
+}

@@ -1,0 +1,34 @@
+import { useStore } from '../store';
+
+/** Dismissible list of ErrorReport messages (rendered as plain text). */
+export function ErrorBanner() {
+  const errors = useStore((s) => s.errors);
+  const dismissError = useStore((s) => s.dismissError);
+  const clearErrors = useStore((s) => s.clearErrors);
+  if (errors.length === 0) return null;
+  return (
+    <div className="error-banner" role="alert" data-testid="error-banner">
+      <div className="error-head">
+        <strong>
+          {errors.length === 1 ? 'Something went wrong' : `${errors.length} errors`}
+        </strong>
+        {errors.length > 1 ? (
+          <button type="button" className="link-button" onClick={clearErrors}>
+            Dismiss all
+          </button>
+        ) : null}
+      </div>
+      <ul>
+        {errors.map((e) => (
+          <li key={e.id}>
+            <span className="error-context">{e.context}</span>
+            <span className="error-message">{e.message}</span>
+            <button type="button" className="icon-button" aria-label="Dismiss error" title="Dismiss" onClick={() => dismissError(e.id)}>
+              ×
+            </button>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

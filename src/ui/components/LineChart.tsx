@@ -1,0 +1,166 @@
+import { useEffect, useRef, useState } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { fmtNum } from '../format';
+import { useStore, type StoreState } from '../store';
+
+export interface SeriesSpec {
+  label: string;
+  stroke: string;
+  width?: number;
+  dash?: number[];
+  /** Legend value formatter. */
+  fmt?: (v: number) => string;
+}
+
+export interface LineChartProps {
+  title: string;
+  /** One line that explains what the chart shows. */
+  caption: string;
+  xLabel?: string;
+  yLabel: string;
+  /** The y series (x is always the first data column). */
+  series: SeriesSpec[];
+  /** Cheap selector; the chart redraws (≤ 10 Hz) when its result changes (===). */
+  version: (s: StoreState) => unknown;
+  /** Builds [x, y1, y2, …] from the store; called only when redrawing. */
+  data: (s: StoreState) => uPlot.AlignedData;
+  /** Fixed y range; auto when omitted. */
+  yRange?: [number, number];
+  height?: number;
+  emptyText?: string;
+}
+
+const AXIS_STROKE = '#8d99b0';
+const GRID_STROKE = 'rgba(141, 153, 176, 0.14)';
+const MIN_REDRAW_MS = 100;
+
+function axisValues(_u: uPlot, splits: number[]): string[] {
+  return splits.map((v) => (v == null ? '' : fmtNum(v, 3)));
+}
+
+/**
+ * A small uPlot line chart that follows its container's width. It never re-renders
+ * React for new data: a store subscription marks it dirty and redraws via setData at
+ * most every 100 ms.
+ */
+export function LineChart(props: LineChartProps) {
+  const { title, caption, height = 190, emptyText = 'No data yet — press Start.' } = props;
+  const hostRef = useRef<HTMLDivElement>(null);
+  const propsRef = useRef(props);
+  propsRef.current = props;
+  const [empty, setEmpty] = useState(true);
+
+  useEffect(() => {
+    const host = hostRef.current;
+    if (!host) return;
+    const p = propsRef.current;
+    const opts: uPlot.Options = {
+      width: Math.max(120, host.clientWidth),
+      height,
+      legend: { live: true },
+      hooks: {
+        // Without a hovered point, the legend shows the latest values.
+        setCursor: [
+          (u) => {
+            const n = u.data[0]?.length ?? 0;
+            if (u.cursor.idx == null && n > 0) u.setLegend({ idx: n - 1 });
+          },
+        ],
+      },
+      cursor: { drag: { x: true, y: false, setScale: true } },
+      scales: {
+        x: { time: false },
+        y: p.yRange ? { range: p.yRange } : {},
+      },
+      axes: [
+        {
+          label: p.xLabel ?? 'step',
+          stroke: AXIS_STROKE,
+          grid: { stroke: GRID_STROKE, width: 1 },
+          ticks: { stroke: GRID_STROKE, width: 1 },
+          values: axisValues,
+          labelSize: 18,
+          font: '11px system-ui, sans-serif',
+          labelFont: '11px system-ui, sans-serif',
+        },
+        {
+          label: p.yLabel,
+          stroke: AXIS_STROKE,
+          grid: { stroke: GRID_STROKE, width: 1 },
+          ticks: { stroke: GRID_STROKE, width: 1 },
+          values: axisValues,
+          size: 52,
+          labelSize: 18,
+          font: '11px system-ui, sans-serif',
+          labelFont: '11px system-ui, sans-serif',
+        },
+      ],
+      series: [
+        { label: p.xLabel ?? 'step', value: (_u, v) => (v == null ? '–' : String(Math.round(v))) },
+        ...p.series.map<uPlot.Series>((s) => ({
+          label: s.label,
+          stroke: s.stroke,
+          width: s.width ?? 1.5,
+          dash: s.dash,
+          points: { show: false },
+          spanGaps: false,
+          value: (_u, v) => (v == null ? '–' : (s.fmt ?? ((x: number) => fmtNum(x, 4)))(v)),
+        })),
+      ],
+    };
+
+    const initial = p.data(useStore.getState());
+    const u = new uPlot(opts, initial, host);
+    if (initial[0]!.length > 0) u.setLegend({ idx: initial[0]!.length - 1 });
+    setEmpty(initial[0]!.length === 0);
+
+    let lastVersion = p.version(useStore.getState());
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let lastDraw = 0;
+    const redraw = () => {
+      timer = undefined;
+      lastDraw = performance.now();
+      const d = propsRef.current.data(useStore.getState());
+      u.setData(d);
+      const n = d[0]!.length;
+      if (n > 0 && (u.cursor.idx == null || (u.cursor.left ?? -1) < 0)) u.setLegend({ idx: n - 1 });
+      setEmpty(n === 0);
+    };
+    const unsubscribe = useStore.subscribe((s) => {
+      const v = propsRef.current.version(s);
+      if (v === lastVersion) return;
+      lastVersion = v;
+      if (timer === undefined) timer = setTimeout(redraw, Math.max(0, MIN_REDRAW_MS - (performance.now() - lastDraw)));
+    });
+
+    let lastWidth = host.clientWidth;
+    const ro = new ResizeObserver(() => {
+      const w = Math.max(120, host.clientWidth);
+      if (w === lastWidth) return;
+      lastWidth = w;
+      u.setSize({ width: w, height });
+    });
+    ro.observe(host);
+
+    return () => {
+      unsubscribe();
+      ro.disconnect();
+      if (timer !== undefined) clearTimeout(timer);
+      u.destroy();
+    };
+  }, [height]);
+
+  return (
+    <figure className="card chart-card">
+      <figcaption>
+        <h3 className="card-title">{title}</h3>
+        <p className="card-caption">{caption}</p>
+      </figcaption>
+      <div className="chart-wrap">
+        <div className="chart-host" ref={hostRef} />
+        {empty ? <div className="chart-empty">{emptyText}</div> : null}
+      </div>
+    </figure>
+  );
+}

@@ -1,0 +1,21 @@
+import { useStore } from '../store';
+
+const PHASE_LABEL = { backend: 'Backend', dataset: 'Dataset', model: 'Model', eval: 'Eval', training: 'Training' } as const;
+
+/** Progress of the non-training phases: backend probe, dataset generation, model build, eval. */
+export function PhaseProgress() {
+  const p = useStore((s) => s.lastPhaseProgress);
+  const frac = p && p.total > 0 ? Math.min(1, p.done / p.total) : 0;
+  const active = p !== null && p.done < p.total;
+  return (
+    <div className={`progress-line phase-line${active ? '' : ' phase-idle'}`}>
+      <span className="progress-label">{p ? PHASE_LABEL[p.phase] : 'Phase'}</span>
+      <div className="bar bar-thin" role="progressbar" aria-label="Phase progress" aria-valuemin={0} aria-valuemax={p?.total ?? 1} aria-valuenow={p?.done ?? 0}>
+        <div className={`bar-fill bar-fill-alt${active ? ' bar-live' : ''}`} style={{ width: `${(frac * 100).toFixed(2)}%` }} />
+      </div>
+      <span className="progress-text" data-testid="phase-message">
+        {p ? p.message : 'waiting for the trainer…'}
+      </span>
+    </div>
+  );
+}

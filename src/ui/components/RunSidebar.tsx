@@ -1,0 +1,25 @@
+import { isBusy, useStore } from '../store';
+import { BackendSelect } from './BackendSelect';
+import { DatasetSettings } from './DatasetSettings';
+import { ModelSettings } from './ModelSettings';
+import { OptimSettings } from './OptimSettings';
+
+export function RunSidebar() {
+  const locked = useStore((s) => isBusy(s.status.state));
+  const resetConfig = useStore((s) => s.resetConfig);
+  return (
+    <aside className="sidebar" aria-label="Run settings">
+      <div className="sidebar-title">
+        <h2>Run</h2>
+        <button type="button" className="link-button" disabled={locked} onClick={resetConfig} title="Restore the default settings of the selected preset">
+          Defaults
+        </button>
+      </div>
+      {locked ? <p className="sidebar-note">Settings are locked while a run is active. Stop it to edit.</p> : null}
+      <DatasetSettings locked={locked} />
+      <ModelSettings locked={locked} />
+      <OptimSettings locked={locked} />
+      <BackendSelect locked={locked} />
+    </aside>
+  );
+}

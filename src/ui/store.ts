@@ -1,0 +1,267 @@
+// UI state (zustand). Reports from the worker land here through `applyReport`; the
+// editable TrainConfig lives here too. The UI never holds tensors: only plain numbers,
+// strings and small typed arrays copied out of reports.
+import { create } from 'zustand';
+import { defaultTrainConfig } from '../config/defaultTrainConfig';
+import { MODEL_PRESETS, type ModelConfig, type PresetName } from '../model/config';
+import type {
+  BackendChoice,
+  BackendInfo,
+  DatasetReport,
+  ProgressReport,
+  Report,
+  RunState,
+  StatusReport,
+  TrainConfig,
+} from '../protocol/messages';
+import { MetricRing, type MetricPoint } from './metricRing';
+
+export const BACKEND_STORAGE_KEY = 'clip-lab:backend';
+const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'webgpu', 'wasm', 'webgl', 'cpu'];
+export const EVAL_HISTORY_CAP = 5_000;
+export const ERRORS_CAP = 50;
+
+export type ProgressPhase = ProgressReport['phase'];
+
+export interface EvalPoint {
+  step: number;
+  zeroShotSeen: number;
+  zeroShotHeldOut: number;
+  zeroShotAll: number;
+  gap: number;
+  meanPositive: number;
+  numClasses: number;
+  evalMs: number;
+}
+
+export interface SimilaritySnapshot {
+  step: number;
+  n: number;
+  /** Row-major n×n cosines. */
+  values: Float32Array;
+  captions: string[];
+}
+
+export interface UiError {
+  id: number;
+  message: string;
+  context: string;
+  at: number;
+}
+
+export interface StoreState {
+  // ---- editable run settings
+  config: TrainConfig;
+  preset: PresetName;
+  backendChoice: BackendChoice;
+  /** The config sent with the last `configure` (null before the first run). */
+  runConfig: TrainConfig | null;
+
+  // ---- worker reports
+  backend: BackendInfo | null;
+  status: StatusReport;
+  /** Whether any StatusReport arrived yet. */
+  statusReceived: boolean;
+  progress: Partial<Record<ProgressPhase, ProgressReport>>;
+  /** The last progress report of a non-training phase (backend, dataset, model, eval). */
+  lastPhaseProgress: ProgressReport | null;
+  dataset: DatasetReport | null;
+  errors: UiError[];
+  /** Bounded ring buffer of per-step metrics; mutated in place, see metricsVersion. */
+  metrics: MetricRing;
+  /** Bumped on every append / clear of `metrics` (subscribe to it to redraw). */
+  metricsVersion: number;
+  /** The most recent metrics point (for tests and quick readouts). */
+  latest: MetricPoint | null;
+  /** Mean stepMs of the last ~50 steps, for the ETA. */
+  recentStepMs: number;
+  evals: EvalPoint[];
+  numClasses: number;
+  similarity: SimilaritySnapshot | null;
+
+  // ---- actions
+  applyReport: (r: Report) => void;
+  setConfig: (update: (c: TrainConfig) => TrainConfig) => void;
+  updateModel: (update: (m: ModelConfig) => ModelConfig) => void;
+  setPreset: (p: PresetName) => void;
+  resetConfig: () => void;
+  setBackendChoice: (b: BackendChoice) => void;
+  /** Clears metrics, evals and similarity; remembers the config of the new run. */
+  beginRun: (config: TrainConfig) => void;
+  addError: (message: string, context: string) => void;
+  dismissError: (id: number) => void;
+  clearErrors: () => void;
+  /** Marks the run as failed locally (e.g. the worker could not load). */
+  setLocalState: (state: RunState) => void;
+}
+
+export function loadBackendChoice(): BackendChoice {
+  try {
+    const v = globalThis.localStorage?.getItem(BACKEND_STORAGE_KEY);
+    if (v && (BACKEND_CHOICES as readonly string[]).includes(v)) return v as BackendChoice;
+  } catch {
+    /* storage unavailable */
+  }
+  return 'auto';
+}
+
+function saveBackendChoice(b: BackendChoice): void {
+  try {
+    globalThis.localStorage?.setItem(BACKEND_STORAGE_KEY, b);
+  } catch {
+    /* storage unavailable */
+  }
+}
+
+export const INITIAL_STATUS: StatusReport = {
+  type: 'status',
+  state: 'idle',
+  step: 0,
+  totalSteps: 0,
+  numTensors: 0,
+  numBytes: 0,
+  stepMs: 0,
+  dataWaitShare: 0,
+  datasetId: null,
+  paramCount: 0,
+  vocabSize: 0,
+};
+
+/** Keeps the dataset fields that mirror the model (image size, vocab target) in sync. */
+function syncDataset(c: TrainConfig): TrainConfig {
+  if (c.dataset.imageSize === c.model.image.imageSize && c.dataset.vocabSize === c.model.text.vocabSize) return c;
+  return { ...c, dataset: { ...c.dataset, imageSize: c.model.image.imageSize, vocabSize: c.model.text.vocabSize } };
+}
+
+let errorId = 0;
+
+export const useStore = create<StoreState>()((set, get) => ({
+  config: defaultTrainConfig('tiny'),
+  preset: 'tiny',
+  backendChoice: loadBackendChoice(),
+  runConfig: null,
+
+  backend: null,
+  status: INITIAL_STATUS,
+  statusReceived: false,
+  progress: {},
+  lastPhaseProgress: null,
+  dataset: null,
+  errors: [],
+  metrics: new MetricRing(),
+  metricsVersion: 0,
+  latest: null,
+  recentStepMs: NaN,
+  evals: [],
+  numClasses: 0,
+  similarity: null,
+
+  applyReport: (r) => {
+    switch (r.type) {
+      case 'status':
+        set({ status: r, statusReceived: true });
+        return;
+      case 'progress': {
+        const progress = { ...get().progress, [r.phase]: r };
+        if (r.phase === 'training') set({ progress });
+        else set({ progress, lastPhaseProgress: r });
+        return;
+      }
+      case 'metrics': {
+        if (r.count <= 0) return;
+        const { metrics, metricsVersion } = get();
+        // A step counter going backwards means a new run the UI did not start (e.g. after
+        // a reconfigure from the test hook): start the curves afresh.
+        const prev = metrics.last();
+        if (prev && r.step[0]! < prev.step) metrics.clear();
+        metrics.append(r);
+        set({ metricsVersion: metricsVersion + 1, latest: metrics.last(), recentStepMs: metrics.recentMean('stepMs', 50) });
+        return;
+      }
+      case 'eval': {
+        const point: EvalPoint = {
+          step: r.step,
+          zeroShotSeen: r.zeroShotSeen,
+          zeroShotHeldOut: r.zeroShotHeldOut,
+          zeroShotAll: r.zeroShotAll,
+          gap: r.gap,
+          meanPositive: r.meanPositive,
+          numClasses: r.numClasses,
+          evalMs: r.evalMs,
+        };
+        // Replace a point of the same step (re-evaluation), keep steps ascending.
+        const evals = get().evals.filter((e) => e.step < r.step);
+        evals.push(point);
+        if (evals.length > EVAL_HISTORY_CAP) evals.splice(0, evals.length - EVAL_HISTORY_CAP);
+        set({
+          evals,
+          numClasses: r.numClasses,
+          similarity:
+            r.similarityN > 0
+              ? { step: r.step, n: r.similarityN, values: r.similarity, captions: r.similarityCaptions }
+              : get().similarity,
+        });
+        return;
+      }
+      case 'backend':
+        set({ backend: r.info });
+        return;
+      case 'dataset':
+        set({ dataset: r, numClasses: get().numClasses || r.classes.length });
+        return;
+      case 'error':
+        get().addError(r.message, r.context);
+        return;
+    }
+  },
+
+  setConfig: (update) => set((s) => ({ config: syncDataset(update(s.config)) })),
+
+  updateModel: (update) => set((s) => ({ config: syncDataset({ ...s.config, model: update(s.config.model) }) })),
+
+  setPreset: (p) =>
+    set((s) => ({
+      preset: p,
+      config: syncDataset({ ...s.config, preset: p, model: structuredClone(MODEL_PRESETS[p]) }),
+    })),
+
+  resetConfig: () => set((s) => ({ config: defaultTrainConfig(s.preset) })),
+
+  setBackendChoice: (b) => {
+    saveBackendChoice(b);
+    set({ backendChoice: b });
+  },
+
+  beginRun: (config) => {
+    const { metrics, metricsVersion } = get();
+    metrics.clear();
+    set({
+      runConfig: structuredClone(config),
+      metricsVersion: metricsVersion + 1,
+      latest: null,
+      recentStepMs: NaN,
+      evals: [],
+      similarity: null,
+      numClasses: 0,
+      progress: {},
+    });
+  },
+
+  addError: (message, context) =>
+    set((s) => {
+      const errors = [...s.errors, { id: ++errorId, message, context, at: Date.now() }];
+      if (errors.length > ERRORS_CAP) errors.splice(0, errors.length - ERRORS_CAP);
+      return { errors };
+    }),
+
+  dismissError: (id) => set((s) => ({ errors: s.errors.filter((e) => e.id !== id) })),
+
+  clearErrors: () => set({ errors: [] }),
+
+  setLocalState: (state) => set((s) => ({ status: { ...s.status, state } })),
+}));
+
+/** States in which the run settings cannot be edited. */
+export function isBusy(state: RunState): boolean {
+  return state === 'running' || state === 'paused' || state === 'preparing';
+}

@@ -1,0 +1,254 @@
+// The trainer worker's state: backend, dataset, tokenizer, model, optimiser and the
+// training loop. Owns every tensor in the app. Talks to the UI only through
+// `post(report)` with the types of src/protocol/messages.ts.
+import * as tf from '@tensorflow/tfjs';
+import { chooseBackend } from '../backend/selectBackend';
+import { openClipLabDB, type ClipLabDatabase } from '../data/db';
+import { ensureShapesDataset } from '../data/builtin/shapesDataset';
+import { ShardReader, type LabelledBatch } from '../data/store/shardReader';
+import { cleanIncomplete } from '../data/store/shardStore';
+import type { DatasetManifest } from '../data/store/types';
+import { ClipModel, batchToTensors } from '../model/clipModel';
+import { BpeTokenizer } from '../tokenizer/bpe';
+import { Trainer } from '../train/trainStep';
+import { lrAt } from '../train/schedule';
+import type { BackendChoice, BackendInfo, Command, Report, RunState, TrainConfig } from '../protocol/messages';
+import { evaluateModel } from './evaluate';
+import { MetricsWindow } from './metricsWindow';
+import { yieldToEventLoop } from './yieldToEventLoop';
+
+export type Post = (r: Report) => void;
+
+export class TrainerSession {
+  private state: RunState = 'idle';
+  private backend: BackendInfo | null = null;
+  private requestedBackend: BackendChoice = 'auto';
+  private db: ClipLabDatabase | null = null;
+  private config: TrainConfig | null = null;
+  private manifest: DatasetManifest | null = null;
+  private tokenizer: BpeTokenizer | null = null;
+  private model: ClipModel | null = null;
+  private trainer: Trainer | null = null;
+  private reader: ShardReader | null = null;
+  private step = 0;
+  private lastBatch: LabelledBatch | null = null;
+  private window = new MetricsWindow();
+  private loopRunning = false;
+  /** Bumped by configure/stop so that an in-flight preparation or loop notices it is stale. */
+  private generation = 0;
+
+  constructor(private readonly post: Post) {}
+
+  async handle(cmd: Command): Promise<void> {
+    try {
+      switch (cmd.type) {
+        case 'init':
+        case 'setBackend':
+          return await this.selectBackend(cmd.backend);
+        case 'configure':
+          return await this.configure(cmd.config);
+        case 'start':
+        case 'resume':
+          if (this.state === 'ready' || this.state === 'paused') {
+            this.setState('running');
+            void this.loop();
+          }
+          return;
+        case 'pause':
+          if (this.state === 'running') this.setState('paused');
+          return;
+        case 'step':
+          if ((this.state === 'ready' || this.state === 'paused') && !this.loopRunning) {
+            this.setState('paused');
+            await this.trainOneStep();
+            await this.flushMetrics();
+            if (this.step >= this.config!.steps) await this.finish();
+            this.postStatus();
+          }
+          return;
+        case 'stop':
+          if (this.state === 'running' || this.state === 'paused' || this.state === 'ready' || this.state === 'preparing') {
+            this.generation++;
+            this.setState('stopped');
+            await this.waitForLoop();
+            await this.flushMetrics();
+            this.postStatus();
+          }
+          return;
+        case 'evaluate':
+          if (this.model && !this.loopRunning) await this.evaluate();
+          return;
+        case 'status':
+          return this.postStatus();
+      }
+    } catch (e) {
+      this.fail(cmd.type, e);
+    }
+  }
+
+  private fail(context: string, e: unknown): void {
+    const message = e instanceof Error ? e.message : String(e);
+    this.state = 'error';
+    this.post({ type: 'error', message, context });
+    this.postStatus();
+  }
+
+  private setState(s: RunState): void {
+    this.state = s;
+    this.postStatus();
+  }
+
+  private postStatus(): void {
+    const mem = tf.memory();
+    this.post({
+      type: 'status',
+      state: this.state,
+      step: this.step,
+      totalSteps: this.config?.steps ?? 0,
+      numTensors: mem.numTensors,
+      numBytes: mem.numBytes,
+      stepMs: this.window.lastStepMs,
+      dataWaitShare: this.window.lastDataWaitShare,
+      datasetId: this.manifest?.id ?? null,
+      paramCount: this.model?.paramCount ?? 0,
+      vocabSize: this.tokenizer?.vocabSize ?? 0,
+    });
+  }
+
+  private async selectBackend(choice: BackendChoice): Promise<void> {
+    if (this.loopRunning) throw new Error('Pause or stop training before switching backend');
+    this.requestedBackend = choice;
+    this.disposeModel();
+    this.post({ type: 'progress', phase: 'backend', done: 0, total: 1, message: 'Choosing a backend…' });
+    this.backend = await chooseBackend(choice);
+    this.post({ type: 'progress', phase: 'backend', done: 1, total: 1, message: `Backend: ${this.backend.active}` });
+    this.post({ type: 'backend', info: this.backend });
+    if (this.state !== 'idle') this.setState('idle');
+    else this.postStatus();
+  }
+
+  private disposeModel(): void {
+    this.trainer?.dispose();
+    this.model?.dispose();
+    this.trainer = null;
+    this.model = null;
+    this.reader = null;
+    this.lastBatch = null;
+  }
+
+  private async configure(config: TrainConfig): Promise<void> {
+    const gen = ++this.generation;
+    await this.waitForLoop();
+    if (!this.backend) await this.selectBackend(this.requestedBackend);
+    this.setState('preparing');
+    this.disposeModel();
+    this.config = config;
+    this.step = 0;
+    this.window = new MetricsWindow();
+
+    this.db ??= await openClipLabDB();
+    await cleanIncomplete(this.db);
+    const { manifest, fromCache } = await ensureShapesDataset(
+      this.db,
+      config.dataset,
+      (done, total, message) => this.post({ type: 'progress', phase: 'dataset', done, total, message }),
+      () => gen !== this.generation,
+    );
+    if (gen !== this.generation) return;
+    this.manifest = manifest;
+    this.tokenizer = BpeTokenizer.fromJSON(manifest.tokenizer as ReturnType<BpeTokenizer['toJSON']>);
+    const model = { ...config.model, text: { ...config.model.text, vocabSize: this.tokenizer.vocabSize } };
+    model.image = { ...model.image, imageSize: manifest.imageSize };
+    this.config = { ...config, model };
+
+    this.post({
+      type: 'dataset',
+      id: manifest.id,
+      name: manifest.name,
+      trainPairs: manifest.splits.train.pairs,
+      valPairs: manifest.splits.val.pairs,
+      vocabSize: this.tokenizer.vocabSize,
+      classes: manifest.classes,
+      sampleCaptions: [],
+      fromCache,
+    });
+    this.post({ type: 'progress', phase: 'model', done: 0, total: 1, message: 'Building the model…' });
+    this.model = new ClipModel(model, config.seed);
+    this.trainer = new Trainer(this.model, config.optim);
+    this.reader = new ShardReader(this.db, manifest, {
+      split: 'train',
+      batchSize: config.batchSize,
+      seed: config.seed,
+      shuffleBuffer: Math.max(2 * config.batchSize, 512),
+      contextLength: model.text.contextLength,
+      tokenizer: this.tokenizer,
+    });
+    this.post({ type: 'progress', phase: 'model', done: 1, total: 1, message: 'Ready' });
+    this.setState('ready');
+  }
+
+  private async trainOneStep(): Promise<void> {
+    const { config, reader, trainer } = this;
+    if (!config || !reader || !trainer) throw new Error('Configure a run first');
+    const t0 = performance.now();
+    const batch = await reader.nextBatch();
+    const tData = performance.now();
+    const lr = lrAt(this.step, config.optim.lr, config.optim.minLr, config.optim.warmupSteps, config.steps);
+    const out = tf.tidy(() => {
+      const t = batchToTensors(batch);
+      const r = trainer.step(t, lr);
+      return { loss: r.loss, gradNorm: r.gradNorm, scale: this.model!.logitScale.exp() as tf.Scalar };
+    });
+    this.step++;
+    this.lastBatch = batch;
+    this.window.push(this.step, lr, out.loss, out.scale, out.gradNorm, tData - t0, performance.now() - t0);
+  }
+
+  private async flushMetrics(): Promise<void> {
+    const r = await this.window.flush(this.config?.batchSize ?? 0);
+    if (r) this.post(r);
+  }
+
+  private async loop(): Promise<void> {
+    if (this.loopRunning) return;
+    this.loopRunning = true;
+    const gen = this.generation;
+    const config = this.config!;
+    try {
+      while (this.state === 'running' && gen === this.generation && this.step < config.steps) {
+        await this.trainOneStep();
+        if (this.step % config.reportEvery === 0) {
+          await this.flushMetrics();
+          this.postStatus();
+        }
+        if (config.evalEvery > 0 && this.step % config.evalEvery === 0 && this.step < config.steps) await this.evaluate();
+        await yieldToEventLoop(); // let pause / stop / status messages in
+      }
+      await this.flushMetrics();
+      if (gen === this.generation && this.step >= config.steps) await this.finish();
+      else this.postStatus();
+    } catch (e) {
+      this.fail('training', e);
+    } finally {
+      this.loopRunning = false;
+    }
+  }
+
+  private async finish(): Promise<void> {
+    await this.evaluate();
+    this.setState('done');
+  }
+
+  private async waitForLoop(): Promise<void> {
+    while (this.loopRunning) await new Promise((r) => setTimeout(r, 5));
+  }
+
+  private async evaluate(): Promise<void> {
+    const { model, manifest, tokenizer, config, db } = this;
+    if (!model || !manifest || !tokenizer || !config || !db) return;
+    this.post({ type: 'progress', phase: 'eval', done: 0, total: 1, message: 'Evaluating…' });
+    const report = await evaluateModel({ db, model, manifest, tokenizer, config, step: this.step, batch: this.lastBatch });
+    this.post(report);
+    this.post({ type: 'progress', phase: 'eval', done: 1, total: 1, message: 'Evaluated' });
+  }
+}
