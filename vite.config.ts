@@ -13,7 +13,7 @@ export default defineConfig({
   server: { headers: isolation, port: 5173, strictPort: true },
   preview: { headers: isolation, port: 4173, strictPort: true },
   worker: { format: 'es' },
-  build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
+  build: { target: 'es2022', chunkSizeWarningLimit: 4000, minify: false }, // minifying breaks tfjs-wasm's threaded build: its pthread workers re-evaluate the factory's source text, which then names minified outer variables
   test: {
     include: ['test/**/*.test.ts'],
     environment: 'node',
