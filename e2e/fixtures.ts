@@ -40,3 +40,34 @@ export async function trainerWorker(page: Page): Promise<Worker> {
   await expect.poll(() => page.workers().length, { timeout: 30_000 }).toBeGreaterThan(0);
   return page.workers()[0];
 }
+
+/** Type into a labelled numeric field of the Run sidebar. */
+export async function setField(page: Page, label: string, value: number | string): Promise<void> {
+  await page.getByLabel(label, { exact: true }).fill(String(value));
+}
+
+export async function runState(page: Page): Promise<string> {
+  return page.evaluate(() => (window as any).__clipLab.getState().status.state);
+}
+
+export async function waitForState(page: Page, states: string[], timeout = 180_000): Promise<string> {
+  await expect.poll(() => runState(page), { timeout, intervals: [250, 500, 1000] }).toMatch(new RegExp(`^(${states.join('|')})$`));
+  return runState(page);
+}
+
+/** Wait until the worker has chosen a backend; returns its name. */
+export async function waitForBackend(page: Page, name?: string): Promise<string> {
+  await expect
+    .poll(() => page.evaluate(() => (window as any).__clipLab?.getState().backend?.active ?? null), { timeout: 120_000 })
+    .toEqual(name ?? expect.any(String));
+  return page.evaluate(() => (window as any).__clipLab.getState().backend.active);
+}
+
+/** Per-step losses recorded by the UI so far. */
+export async function losses(page: Page): Promise<number[]> {
+  return page.evaluate(() => Array.from((window as any).__clipLab.getState().metrics.toArrays().loss as ArrayLike<number>));
+}
+
+export async function workerErrors(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as any).__clipLab.getState().errors.map((e: any) => `${e.context}: ${e.message}`));
+}

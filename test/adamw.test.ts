@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AdamW } from '../src/train/adamw';
-import { clipByGlobalNorm, globalNorm } from '../src/train/gradClip';
+import { clipByGlobalNorm, globalNorm, sumMany } from '../src/train/gradClip';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -102,5 +102,19 @@ describe('global-norm clipping', () => {
     const inf = clipByGlobalNorm([g1, g2], Infinity);
     expect(inf.norm.dataSync()[0]).toBeCloseTo(13, 5);
     expect(Array.from(inf.grads[1]!.dataSync())).toEqual([12]);
+  });
+});
+
+describe('sumMany (tree of small addN calls, safe on WebGPU)', () => {
+  it('sums 1, 4, 5 and 83 tensors exactly', async () => {
+    for (const n of [1, 4, 5, 83]) {
+      const xs = Array.from({ length: n }, (_, i) => tf.scalar(i + 1));
+      const s = sumMany(xs);
+      expect(await s.data()).toEqual(new Float32Array([(n * (n + 1)) / 2]));
+      tf.dispose([...xs, s]);
+    }
+    const empty = sumMany([]);
+    expect((await empty.data())[0]).toBe(0);
+    empty.dispose();
   });
 });

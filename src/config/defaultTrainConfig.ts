@@ -22,7 +22,7 @@ export function defaultTrainConfig(preset: PresetName = 'tiny'): TrainConfig {
     model,
     optim: { lr: 2e-3, minLr: 1e-4, warmupSteps: 100, weightDecay: 0.1, beta1: 0.9, beta2: 0.98, eps: 1e-6, gradClip: 1.0 },
     batchSize: 64,
-    steps: 3000,
+    steps: 1500,
     seed: 0,
     reportEvery: 10,
     evalEvery: 200,

@@ -36,6 +36,7 @@ export class TrainerSession {
   private loopRunning = false;
   /** Bumped by configure/stop so that an in-flight preparation or loop notices it is stale. */
   private generation = 0;
+  private readonly watchedDevices = new WeakSet<GPUDevice>();
 
   constructor(private readonly post: Post) {}
 
@@ -121,10 +122,22 @@ export class TrainerSession {
     this.disposeModel();
     this.post({ type: 'progress', phase: 'backend', done: 0, total: 1, message: 'Choosing a backend…' });
     this.backend = await chooseBackend(choice);
+    if (this.backend.active === 'webgpu') this.watchGpuErrors();
     this.post({ type: 'progress', phase: 'backend', done: 1, total: 1, message: `Backend: ${this.backend.active}` });
     this.post({ type: 'backend', info: this.backend });
     if (this.state !== 'idle') this.setState('idle');
     else this.postStatus();
+  }
+
+  /** WebGPU validation errors (e.g. a shader that fails to compile) never throw: surface them. */
+  private watchGpuErrors(): void {
+    const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
+    if (!device || this.watchedDevices.has(device)) return;
+    this.watchedDevices.add(device);
+    device.addEventListener('uncapturederror', (e) => {
+      const err = (e as GPUUncapturedErrorEvent).error;
+      this.post({ type: 'error', message: `WebGPU error: ${err?.message ?? String(err)}`, context: 'webgpu' });
+    });
   }
 
   private disposeModel(): void {
