@@ -7,7 +7,8 @@
 // Options (all optional): --preset tiny|small, --steps N, --batch N, --lr X,
 // --warmup N, --backend auto|wasm|webgpu|webgl|cpu, --seed N, --eval-every N,
 // --train-pairs N, --val-pairs N, --seconds S (pause and evaluate once S seconds of
-// training have passed), --json FILE (write the final metrics as JSON).
+// training have passed), --json FILE (write the final metrics as JSON),
+// --screenshot FILE (a full-page PNG of the app at the end).
 import { existsSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,7 +46,7 @@ if (!existsSync(join(root, 'dist', 'index.html')) || args.build) {
 const server = await preview({ root, preview: { port: 4180, strictPort: false, host: '127.0.0.1' }, logLevel: 'warn' });
 const url = server.resolvedUrls.local[0];
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-const page = await browser.newPage();
+const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
 page.on('console', (m) => m.type() === 'error' && console.error(`[browser] ${m.text()}`));
 page.on('pageerror', (e) => console.error(`[browser] ${e.message}`));
 
@@ -137,6 +138,11 @@ try {
     console.log(`  zero-shot held-out  ${(100 * ev.zeroShotHeldOut).toFixed(2)} %`);
     console.log(`  zero-shot all       ${(100 * ev.zeroShotAll).toFixed(2)} %`);
     console.log(`  modality gap        ${ev.gap.toFixed(4)}   mean positive cos ${ev.meanPositive.toFixed(4)}`);
+  }
+  if (args.screenshot) {
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: args.screenshot, fullPage: true });
+    console.log(`[train] screenshot: ${args.screenshot}`);
   }
   if (args.json) {
     mkdirSync(dirname(args.json), { recursive: true });
