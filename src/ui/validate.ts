@@ -1,5 +1,6 @@
 // Checks of the editable run settings before they are sent to the worker.
 import { validateModelConfig } from '../model/config';
+import { COLOURS, SHAPES } from '../data/shapes/attributes';
 import type { TrainConfig } from '../protocol/messages';
 
 /** Readable problems of a model config (empty when it can build a model). */
@@ -20,5 +21,18 @@ export function configProblems(c: TrainConfig): string[] {
   if (c.steps < 1) out.push('steps must be at least 1');
   if (c.dataset.trainPairs < c.batchSize) out.push('train pairs must be at least the batch size');
   if (!(c.optim.lr > 0)) out.push('learning rate must be positive');
+  out.push(...heldOutProblems(c.dataset.heldOut));
+  return out;
+}
+
+/** Each held-out entry must name one known colour and one known shape, e.g. "red triangle". */
+export function heldOutProblems(names: string[]): string[] {
+  const out: string[] = [];
+  for (const name of names) {
+    const [colour, shape, ...rest] = name.trim().toLowerCase().split(/\s+/);
+    if (rest.length || !(COLOURS as readonly string[]).includes(colour) || !(SHAPES as readonly string[]).includes(shape ?? '')) {
+      out.push(`held-out "${name}" is not a colour and a shape (colours: ${COLOURS.join(', ')}; shapes: ${SHAPES.join(', ')})`);
+    }
+  }
   return out;
 }

@@ -6,7 +6,7 @@ import { chooseBackend } from '../backend/selectBackend';
 import { openClipLabDB, type ClipLabDatabase } from '../data/db';
 import { ensureShapesDataset } from '../data/builtin/shapesDataset';
 import { ShardReader, type LabelledBatch } from '../data/store/shardReader';
-import { cleanIncomplete } from '../data/store/shardStore';
+import { cleanIncomplete, readShard } from '../data/store/shardStore';
 import type { DatasetManifest } from '../data/store/types';
 import { ClipModel, batchToTensors } from '../model/clipModel';
 import { BpeTokenizer } from '../tokenizer/bpe';
@@ -182,7 +182,7 @@ export class TrainerSession {
       valPairs: manifest.splits.val.pairs,
       vocabSize: this.tokenizer.vocabSize,
       classes: manifest.classes,
-      sampleCaptions: [],
+      sampleCaptions: (await readShard(this.db, manifest.id, 'train', 0)).captions.slice(0, 6).map((c) => c[0]),
       fromCache,
     });
     this.post({ type: 'progress', phase: 'model', done: 0, total: 1, message: 'Building the model…' });

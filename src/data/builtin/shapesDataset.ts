@@ -22,7 +22,7 @@ export function shapesDatasetId(spec: ShapesDatasetSpec): string {
 
 export function toShapesConfig(spec: ShapesDatasetSpec): ShapesConfig {
   const pairs = spec.heldOut.map((name) => {
-    const [colour, shape] = name.trim().split(/\s+/);
+    const [colour, shape] = name.trim().toLowerCase().split(/\s+/);
     return [colour, shape] as [string, string];
   });
   return { imageSize: spec.imageSize, seed: spec.seed, heldOut: pairs as ShapesConfig['heldOut'], twoObjectProb: spec.twoObjectProb };
