@@ -1,26 +1,23 @@
-import { ChartsGrid } from './ui/components/ChartsGrid';
-import { ControlsBar } from './ui/components/ControlsBar';
-import { DatasetPanel } from './ui/components/DatasetPanel';
+import { DataView } from './ui/components/DataView';
 import { ErrorBanner } from './ui/components/ErrorBanner';
 import { Header } from './ui/components/Header';
 import { RunSidebar } from './ui/components/RunSidebar';
-import { SimilarityHeatmap } from './ui/components/SimilarityHeatmap';
 import { StatusLine } from './ui/components/StatusLine';
+import { TabBar } from './ui/components/TabBar';
+import { TrainView } from './ui/components/TrainView';
+import { useStore } from './ui/store';
 
 export function App() {
+  const view = useStore((s) => s.view);
   return (
     <div className="app">
       <Header />
       <div className="app-body">
         <RunSidebar />
         <main className="main">
+          <TabBar />
           <ErrorBanner />
-          <ControlsBar />
-          <ChartsGrid />
-          <div className="bottom-row">
-            <SimilarityHeatmap />
-            <DatasetPanel />
-          </div>
+          {view === 'train' ? <TrainView /> : <DataView />}
         </main>
       </div>
       <StatusLine />

@@ -1,14 +1,24 @@
-// The app's IndexedDB: dataset manifests, image–caption shards and small settings.
-// Opened lazily from whichever context needs it (the trainer worker, mostly).
+// The app's IndexedDB: dataset manifests, image–caption shards (plus their text
+// mirror for caption search) and small settings. Opened lazily from whichever context
+// needs it (the trainer worker and the data worker both open it).
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { DatasetManifest, ShardRecord } from './store/types';
+import type { DatasetManifest, ShardRecord, ShardTextRecord } from './store/types';
 
 export const DB_NAME = 'clip-lab';
-export const DB_VERSION = 1;
+/**
+ * 1: datasets, shards (byDataset), settings.
+ * 2: + shardText (byDataset): the captions and keys of each shard, so browsing and
+ *    caption search read kilobytes instead of image shards. Version-1 databases only
+ *    ever held generated Shapes datasets (deterministic from their spec, and their ids
+ *    include the schema version), so the upgrade clears datasets and shards; they are
+ *    regenerated on next use. Settings are kept.
+ */
+export const DB_VERSION = 2;
 
 interface ClipLabDB extends DBSchema {
   datasets: { key: string; value: DatasetManifest };
   shards: { key: string; value: ShardRecord; indexes: { byDataset: string } };
+  shardText: { key: string; value: ShardTextRecord; indexes: { byDataset: string } };
   settings: { key: string; value: unknown };
 }
 
@@ -18,15 +28,27 @@ let dbPromise: Promise<ClipLabDatabase> | null = null;
 
 export function openClipLabDB(): Promise<ClipLabDatabase> {
   dbPromise ??= openDB<ClipLabDB>(DB_NAME, DB_VERSION, {
-    upgrade(db, oldVersion) {
-      // Schema upgrades go here, one block per version step.
+    upgrade(db, oldVersion, _newVersion, tx) {
+      // One block per version step; each runs inside the versionchange transaction.
       if (oldVersion < 1) {
         db.createObjectStore('datasets', { keyPath: 'id' });
         const shards = db.createObjectStore('shards', { keyPath: 'key' });
         shards.createIndex('byDataset', 'datasetId');
         db.createObjectStore('settings');
       }
+      if (oldVersion < 2) {
+        const text = db.createObjectStore('shardText', { keyPath: 'key' });
+        text.createIndex('byDataset', 'datasetId');
+        if (oldVersion >= 1) {
+          // v1 shards lack keys and a text mirror; their (Shapes-only) datasets regenerate.
+          void tx.objectStore('datasets').clear();
+          void tx.objectStore('shards').clear();
+        }
+      }
     },
+  });
+  dbPromise.catch(() => {
+    dbPromise = null; // let a later call retry (e.g. after a blocked upgrade)
   });
   return dbPromise;
 }

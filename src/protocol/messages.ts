@@ -53,7 +53,13 @@ export interface ShapesDatasetSpec {
   vocabSize: number;
 }
 
-export type DatasetSpec = ShapesDatasetSpec;
+/** A dataset already in the shard store (imported, or the built-in real image set). */
+export interface StoredDatasetSpec {
+  kind: 'stored';
+  id: string;
+}
+
+export type DatasetSpec = ShapesDatasetSpec | StoredDatasetSpec;
 
 export interface OptimConfig {
   lr: number;
@@ -150,6 +156,11 @@ export interface EvalReport {
   gap: number;
   /** Mean positive cosine mean_i S_ii on the probe set. */
   meanPositive: number;
+  /** Retrieval recall@k on (up to the first 1024) validation pairs, caption 0 per image; NaN without validation data. */
+  recallI2T1: number;
+  recallT2I1: number;
+  recallI2T5: number;
+  recallT2I5: number;
   /** Similarity matrix S = U Vᵀ of a batch, row-major n×n (cosines, before the logit scale). */
   similarity: Float32Array;
   similarityN: number;
@@ -191,3 +202,90 @@ export function transferablesOf(r: Report): Transferable[] {
   if (r.type === 'eval') return [r.similarity.buffer];
   return [];
 }
+
+// ================================================================ data worker
+// Imports, browsing, export and deletion run in their own worker (src/worker/data.worker.ts)
+// so that a long import never stalls training, and the UI never parses files.
+
+export type ImportFormat = 'webdataset' | 'coco' | 'caption-file';
+
+export interface ImportRequest {
+  jobId: string;
+  format: ImportFormat;
+  /** Dataset name shown in the UI. */
+  name: string;
+  /** webdataset: .tar / .tar.gz shards. coco: one captions_*.json plus the image files.
+   *  caption-file: one .csv / .tsv / .jsonl mapping file plus the image files. */
+  files: File[];
+  /** Square side images are resized (centre crop) to. */
+  imageSize: number;
+  /** Share of pairs put in the validation split (by a hash of the key: deterministic). */
+  valFraction: number;
+  /** Target vocabulary of the BPE tokenizer trained on the imported captions. */
+  vocabSize: number;
+}
+
+export interface DatasetSummary {
+  id: string;
+  name: string;
+  source: string;
+  createdAt: string;
+  imageSize: number;
+  trainPairs: number;
+  valPairs: number;
+  /** Approximate stored size in bytes (images + captions). */
+  bytes: number;
+  hasClasses: boolean;
+}
+
+export interface StorageInfo {
+  usage: number;
+  quota: number;
+  persisted: boolean;
+}
+
+export interface SkipReport {
+  file: string;
+  reason: string;
+}
+
+export interface ImportSummary {
+  jobId: string;
+  datasetId: string | null;
+  name: string;
+  imported: number;
+  skipped: SkipReport[];
+  cancelled: boolean;
+  /** Set when the import failed as a whole; nothing was stored. */
+  error?: string;
+  /** Stored, but worth knowing (e.g. "only 1 validation pair"). Absent when there is nothing to say. */
+  warnings?: string[];
+  seconds: number;
+}
+
+export interface SampleItem {
+  key: string;
+  split: 'train' | 'val';
+  /** Raw RGB bytes, size×size×3. */
+  image: Uint8Array;
+  size: number;
+  captions: string[];
+}
+
+export type DataCommand =
+  | { type: 'listDatasets' }
+  | { type: 'import'; request: ImportRequest }
+  | { type: 'cancelImport'; jobId: string }
+  | { type: 'deleteDataset'; id: string }
+  | { type: 'exportDataset'; id: string }
+  | { type: 'browse'; id: string; offset: number; limit: number; query: string }
+  | { type: 'ensureBuiltin'; name: 'fashion-mnist'; imageSize: number; vocabSize: number };
+
+export type DataReport =
+  | { type: 'datasets'; list: DatasetSummary[]; storage: StorageInfo }
+  | { type: 'importProgress'; jobId: string; pairs: number; skipped: number; bytesRead: number; bytesTotal: number; message: string }
+  | { type: 'importDone'; summary: ImportSummary }
+  | { type: 'samples'; id: string; items: SampleItem[]; total: number; offset: number; query: string }
+  | { type: 'exported'; id: string; fileName: string; blob: Blob }
+  | { type: 'builtinReady'; name: 'fashion-mnist'; id: string }
+  | { type: 'dataError'; message: string; context: string };

@@ -57,3 +57,18 @@ export function fmtDuration(seconds: number): string {
 export function truncate(s: string, max: number): string {
   return s.length <= max ? s : `${s.slice(0, Math.max(1, max - 1))}…`;
 }
+
+/** Megabytes for storage figures: one decimal below 100 MB, whole (grouped) above. */
+export function fmtMBWhole(bytes: number | null | undefined): string {
+  if (bytes == null || !Number.isFinite(bytes)) return '–';
+  const mb = bytes / (1024 * 1024);
+  return mb < 100 ? `${mb.toFixed(1)} MB` : `${intFmt.format(Math.round(mb))} MB`;
+}
+
+/** Local date and time as "2025-03-14 09:26" (the ISO input is kept when unparsable). */
+export function fmtDateTime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}

@@ -8,6 +8,8 @@ import type {
   BackendChoice,
   BackendInfo,
   DatasetReport,
+  ShapesDatasetSpec,
+  StoredDatasetSpec,
   ProgressReport,
   Report,
   RunState,
@@ -22,6 +24,9 @@ export const EVAL_HISTORY_CAP = 5_000;
 export const ERRORS_CAP = 50;
 
 export type ProgressPhase = ProgressReport['phase'];
+
+/** The main area's tabs. */
+export type View = 'train' | 'data';
 
 export interface EvalPoint {
   step: number;
@@ -56,6 +61,9 @@ export interface StoreState {
   backendChoice: BackendChoice;
   /** The config sent with the last `configure` (null before the first run). */
   runConfig: TrainConfig | null;
+  /** The Shapes world settings, kept while a stored dataset is chosen (restored on switching back). */
+  lastShapes: ShapesDatasetSpec;
+  view: View;
 
   // ---- worker reports
   backend: BackendInfo | null;
@@ -84,6 +92,11 @@ export interface StoreState {
   setConfig: (update: (c: TrainConfig) => TrainConfig) => void;
   updateModel: (update: (m: ModelConfig) => ModelConfig) => void;
   setPreset: (p: PresetName) => void;
+  /** Trains on the Shapes world again (with its last settings). */
+  chooseShapes: () => void;
+  /** Trains on a stored dataset (imported or built in). */
+  chooseDataset: (spec: StoredDatasetSpec) => void;
+  setView: (v: View) => void;
   resetConfig: () => void;
   setBackendChoice: (b: BackendChoice) => void;
   /** Clears metrics, evals and similarity; remembers the config of the new run. */
@@ -127,19 +140,44 @@ export const INITIAL_STATUS: StatusReport = {
   vocabSize: 0,
 };
 
-/** Keeps the dataset fields that mirror the model (image size, vocab target) in sync. */
-function syncDataset(c: TrainConfig): TrainConfig {
-  if (c.dataset.imageSize === c.model.image.imageSize && c.dataset.vocabSize === c.model.text.vocabSize) return c;
-  return { ...c, dataset: { ...c.dataset, imageSize: c.model.image.imageSize, vocabSize: c.model.text.vocabSize } };
+/** Keeps the Shapes fields that mirror the model (image size, vocab target) in sync. */
+function syncShapes(d: ShapesDatasetSpec, model: ModelConfig): ShapesDatasetSpec {
+  if (d.imageSize === model.image.imageSize && d.vocabSize === model.text.vocabSize) return d;
+  return { ...d, imageSize: model.image.imageSize, vocabSize: model.text.vocabSize };
 }
+
+/** Stored datasets carry their own image size and tokenizer: only Shapes settings follow the model. */
+function syncDataset(c: TrainConfig): TrainConfig {
+  if (c.dataset.kind !== 'shapes') return c;
+  const dataset = syncShapes(c.dataset, c.model);
+  return dataset === c.dataset ? c : { ...c, dataset };
+}
+
+/** The new config plus the remembered Shapes settings (updated while Shapes is chosen). */
+function withConfig(s: { lastShapes: ShapesDatasetSpec }, next: TrainConfig): { config: TrainConfig; lastShapes: ShapesDatasetSpec } {
+  const config = syncDataset(next);
+  return { config, lastShapes: config.dataset.kind === 'shapes' ? config.dataset : s.lastShapes };
+}
+
+function initialView(): View {
+  try {
+    return globalThis.location?.hash === '#data' ? 'data' : 'train';
+  } catch {
+    return 'train';
+  }
+}
+
+const INITIAL_CONFIG = defaultTrainConfig('tiny');
 
 let errorId = 0;
 
 export const useStore = create<StoreState>()((set, get) => ({
-  config: defaultTrainConfig('tiny'),
+  config: INITIAL_CONFIG,
   preset: 'tiny',
   backendChoice: loadBackendChoice(),
   runConfig: null,
+  lastShapes: INITIAL_CONFIG.dataset as ShapesDatasetSpec,
+  view: initialView(),
 
   backend: null,
   status: INITIAL_STATUS,
@@ -215,17 +253,39 @@ export const useStore = create<StoreState>()((set, get) => ({
     }
   },
 
-  setConfig: (update) => set((s) => ({ config: syncDataset(update(s.config)) })),
+  setConfig: (update) => set((s) => withConfig(s, update(s.config))),
 
-  updateModel: (update) => set((s) => ({ config: syncDataset({ ...s.config, model: update(s.config.model) }) })),
+  updateModel: (update) => set((s) => withConfig(s, { ...s.config, model: update(s.config.model) })),
 
   setPreset: (p) =>
     set((s) => ({
       preset: p,
-      config: syncDataset({ ...s.config, preset: p, model: structuredClone(MODEL_PRESETS[p]) }),
+      ...withConfig(s, { ...s.config, preset: p, model: structuredClone(MODEL_PRESETS[p]) }),
     })),
 
-  resetConfig: () => set((s) => ({ config: defaultTrainConfig(s.preset) })),
+  chooseShapes: () =>
+    set((s) => (s.config.dataset.kind === 'shapes' ? {} : withConfig(s, { ...s.config, dataset: syncShapes(s.lastShapes, s.config.model) }))),
+
+  chooseDataset: (spec) => set((s) => withConfig(s, { ...s.config, dataset: { kind: 'stored', id: spec.id } })),
+
+  setView: (v) => {
+    if (get().view === v) return;
+    try {
+      globalThis.scrollTo?.(0, 0);
+      const url = new URL(globalThis.location.href);
+      url.hash = v === 'data' ? 'data' : '';
+      globalThis.history?.replaceState(globalThis.history.state, '', url.hash ? url.href : url.pathname + url.search);
+    } catch {
+      /* no history (tests) */
+    }
+    set({ view: v });
+  },
+
+  resetConfig: () =>
+    set((s) => {
+      const config = defaultTrainConfig(s.preset);
+      return { config, lastShapes: config.dataset as ShapesDatasetSpec };
+    }),
 
   setBackendChoice: (b) => {
     saveBackendChoice(b);

@@ -1,14 +1,8 @@
 // Owns the trainer Web Worker: sends Commands, dispatches every Report into the store.
 // The UI never imports tfjs; all tensors live in the worker.
 import type { BackendChoice, Command, Report } from '../protocol/messages';
-import { useStore, type StoreState } from './store';
-
-declare global {
-  interface Window {
-    /** Test hook for e2e tests: send commands and read the UI state. */
-    __clipLab?: { send: (cmd: Command) => void; getState: () => StoreState };
-  }
-}
+import { useStore } from './store';
+import './testHook';
 
 let worker: Worker | null = null;
 /** Commands sent before the worker exists are queued (e.g. during a failed start). */
@@ -35,7 +29,7 @@ export function send(cmd: Command): void {
 export function startTrainerClient(): void {
   if (worker) return;
   const store = useStore.getState();
-  window.__clipLab = { send, getState: () => useStore.getState() };
+  window.__clipLab = { ...window.__clipLab, send, getState: () => useStore.getState() };
   try {
     worker = new Worker(new URL('../worker/trainer.worker.ts', import.meta.url), { type: 'module', name: 'clip-lab-trainer' });
   } catch (e) {

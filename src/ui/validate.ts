@@ -1,7 +1,15 @@
 // Checks of the editable run settings before they are sent to the worker.
 import { validateModelConfig } from '../model/config';
 import { COLOURS, SHAPES } from '../data/shapes/attributes';
-import type { TrainConfig } from '../protocol/messages';
+import type { DatasetSummary, TrainConfig } from '../protocol/messages';
+
+/** What the data worker knows, for checks of a stored dataset choice. */
+export interface DataContext {
+  /** Stored datasets (null before the first list arrives). */
+  datasets: readonly DatasetSummary[] | null;
+  /** A built-in dataset chosen in the sidebar is still being prepared. */
+  builtinPreparing?: boolean;
+}
 
 /** Readable problems of a model config (empty when it can build a model). */
 export function modelProblems(model: TrainConfig['model']): string[] {
@@ -15,13 +23,23 @@ export function modelProblems(model: TrainConfig['model']): string[] {
 }
 
 /** Problems that block Start / Step (empty when the config is runnable). */
-export function configProblems(c: TrainConfig): string[] {
+export function configProblems(c: TrainConfig, data?: DataContext): string[] {
   const out = modelProblems(c.model);
   if (c.batchSize < 2) out.push('batch size must be at least 2 (contrastive learning needs negatives)');
   if (c.steps < 1) out.push('steps must be at least 1');
-  if (c.dataset.trainPairs < c.batchSize) out.push('train pairs must be at least the batch size');
   if (!(c.optim.lr > 0)) out.push('learning rate must be positive');
-  out.push(...heldOutProblems(c.dataset.heldOut));
+  const ds = c.dataset;
+  if (ds.kind === 'shapes') {
+    if (ds.trainPairs < c.batchSize) out.push('train pairs must be at least the batch size');
+    out.push(...heldOutProblems(ds.heldOut));
+  } else {
+    if (data?.builtinPreparing) out.push('the chosen built-in dataset is still being prepared');
+    if (data?.datasets) {
+      const summary = data.datasets.find((d) => d.id === ds.id);
+      if (!summary) out.push('the chosen dataset is not in the browser storage any more (choose another one)');
+      else if (summary.trainPairs < c.batchSize) out.push(`the dataset has ${summary.trainPairs} training pairs, fewer than the batch size`);
+    }
+  }
   return out;
 }
 

@@ -1,7 +1,9 @@
 // One evaluation pass over the validation split (fixed chunk size → static shapes):
-// zero-shot top-1 for seen and held-out combinations with the prompt ensemble, the
-// modality gap and mean positive cosine, and the similarity matrix of (the first
-// rows of) the current training batch.
+// zero-shot top-1 for seen and held-out classes with the prompt ensemble (only when the
+// dataset has classes; NaN otherwise), the modality gap and mean positive cosine,
+// retrieval recall@1/5 in both directions on the first RETRIEVAL_MAX validation pairs
+// (caption 0 per image), and the similarity matrix of (the first rows of) the current
+// training batch.
 import * as tf from '@tensorflow/tfjs';
 import type { ClipLabDatabase } from '../data/db';
 import { normaliseImageInto, readSplit, type LabelledBatch } from '../data/store/shardReader';
@@ -13,6 +15,42 @@ import type { EvalReport, TrainConfig } from '../protocol/messages';
 import type { BpeTokenizer } from '../tokenizer/bpe';
 
 export const SIMILARITY_ROWS = 16;
+/** Retrieval is scored among the first this many validation pairs (bounded memory and time). */
+export const RETRIEVAL_MAX = 1024;
+/** Query rows per similarity block in retrieval (a block is RETRIEVAL_CHUNK × n cosines). */
+export const RETRIEVAL_CHUNK = 256;
+
+/**
+ * For unit query rows q_i and candidate rows c_j (row i of each is a true pair): the rank
+ * of the true candidate, i.e. how many candidates score strictly above it (0 = retrieved
+ * first). Ties count in the true pair's favour, so identical captions of different images
+ * are not penalised. Computed in blocks of `chunk` query rows.
+ */
+export async function retrievalRanks(q: tf.Tensor2D, c: tf.Tensor2D, chunk = RETRIEVAL_CHUNK): Promise<Int32Array> {
+  const n = q.shape[0];
+  const out = new Int32Array(n);
+  for (let s = 0; s < n; s += chunk) {
+    const m = Math.min(chunk, n - s);
+    const ranks = tf.tidy(() => {
+      const sims = tf.matMul(q.slice([s, 0], [m, -1]), c, false, true); // [m, n]
+      // The true pair's score read from the same matrix (not recomputed): exact comparison.
+      const mask = tf.oneHot(tf.range(s, s + m, 1, 'int32'), n);
+      const pos = sims.mul(mask).sum(1, true);
+      return sims.greater(pos).cast('int32').sum(1);
+    });
+    out.set(await ranks.data(), s);
+    ranks.dispose();
+  }
+  return out;
+}
+
+/** Share of ranks below k; NaN for no queries. */
+export function recallAt(ranks: ArrayLike<number>, k: number): number {
+  if (ranks.length === 0) return NaN;
+  let hit = 0;
+  for (let i = 0; i < ranks.length; i++) if (ranks[i] < k) hit++;
+  return hit / ranks.length;
+}
 
 interface EvalInputs {
   db: ClipLabDatabase;
@@ -35,27 +73,34 @@ export async function evaluateModel({ db, model, manifest, tokenizer, config, st
     return tf.tidy(() => model.encodeTexts(tf.tensor2d(tokens, [texts.length, T], 'int32'), tf.tensor1d(eot, 'int32')));
   };
 
-  const w = classEmbeddings(encodeTexts, manifest.classes.map((c) => c.name), manifest.promptTemplates);
+  const hasClasses = manifest.classes.length > 0 && manifest.promptTemplates.length > 0;
+  const w = hasClasses ? classEmbeddings(encodeTexts, manifest.classes.map((c) => c.name), manifest.promptTemplates) : null;
   const tally = new ZeroShotTally(manifest.classes.map((c) => c.heldOut));
   const gap = new GapAccumulator();
   const images = new Float32Array(chunk * px);
   let captions: string[] = [];
   let labels: number[] = [];
   let filled = 0;
+  const keptU: tf.Tensor2D[] = [];
+  const keptV: tf.Tensor2D[] = [];
+  let kept = 0;
 
   const runChunk = async () => {
     if (filled === 0) return;
     const valid = filled;
     while (captions.length < chunk) captions.push(captions[0]); // pad: static shapes
-    const { u, v, pred } = tf.tidy(() => {
-      const u = model.encodeImages(tf.tensor4d(images, [chunk, S, S, 3]));
-      const v = encodeTexts(captions);
-      return { u, v, pred: predictClasses(u, w) };
-    });
+    const { u, v } = tf.tidy(() => ({ u: model.encodeImages(tf.tensor4d(images, [chunk, S, S, 3])), v: encodeTexts(captions) }));
+    const pred = w ? predictClasses(u, w) : null;
     gap.add(u, v, valid);
-    const p = await pred.data();
-    tally.add(p, labels, valid);
-    tf.dispose([u, v, pred]);
+    if (pred) tally.add(await pred.data(), labels, valid);
+    const take = Math.min(valid, RETRIEVAL_MAX - kept);
+    if (take > 0) {
+      keptU.push(u.slice([0, 0], [take, -1]));
+      keptV.push(v.slice([0, 0], [take, -1]));
+      kept += take;
+    }
+    tf.dispose([u, v]);
+    if (pred) pred.dispose();
     captions = [];
     labels = [];
     filled = 0;
@@ -71,8 +116,19 @@ export async function evaluateModel({ db, model, manifest, tokenizer, config, st
     }
   }
   await runChunk();
-  w.dispose();
+  w?.dispose();
   const { gap: gapDistance, meanPositive } = await gap.result();
+
+  let i2t: Int32Array = new Int32Array(0);
+  let t2i: Int32Array = new Int32Array(0);
+  if (kept > 0) {
+    const U = tf.concat(keptU) as tf.Tensor2D;
+    const V = tf.concat(keptV) as tf.Tensor2D;
+    tf.dispose([...keptU, ...keptV]);
+    i2t = await retrievalRanks(U, V);
+    t2i = await retrievalRanks(V, U);
+    tf.dispose([U, V]);
+  }
 
   let similarity: Float32Array<ArrayBuffer> = new Float32Array(0);
   let similarityN = 0;
@@ -96,12 +152,16 @@ export async function evaluateModel({ db, model, manifest, tokenizer, config, st
   return {
     type: 'eval',
     step,
-    zeroShotSeen: tally.accuracy('seen'),
-    zeroShotHeldOut: tally.accuracy('heldOut'),
-    zeroShotAll: tally.accuracy('all'),
-    numClasses: manifest.classes.length,
+    zeroShotSeen: hasClasses ? tally.accuracy('seen') : NaN,
+    zeroShotHeldOut: hasClasses ? tally.accuracy('heldOut') : NaN,
+    zeroShotAll: hasClasses ? tally.accuracy('all') : NaN,
+    numClasses: hasClasses ? manifest.classes.length : 0,
     gap: gapDistance,
     meanPositive,
+    recallI2T1: recallAt(i2t, 1),
+    recallT2I1: recallAt(t2i, 1),
+    recallI2T5: recallAt(i2t, 5),
+    recallT2I5: recallAt(t2i, 5),
     similarity,
     similarityN,
     similarityCaptions,

@@ -6,7 +6,7 @@ import { chooseBackend } from '../backend/selectBackend';
 import { openClipLabDB, type ClipLabDatabase } from '../data/db';
 import { ensureShapesDataset } from '../data/builtin/shapesDataset';
 import { ShardReader, type LabelledBatch } from '../data/store/shardReader';
-import { cleanIncomplete, readShard } from '../data/store/shardStore';
+import { cleanIncomplete, getDataset, readShard } from '../data/store/shardStore';
 import type { DatasetManifest } from '../data/store/types';
 import { ClipModel, batchToTensors } from '../model/clipModel';
 import { BpeTokenizer } from '../tokenizer/bpe';
@@ -160,15 +160,16 @@ export class TrainerSession {
     this.window = new MetricsWindow();
 
     this.db ??= await openClipLabDB();
-    await cleanIncomplete(this.db);
-    const { manifest, fromCache } = await ensureShapesDataset(
-      this.db,
-      config.dataset,
-      (done, total, message) => this.post({ type: 'progress', phase: 'dataset', done, total, message }),
-      () => gen !== this.generation,
-    );
+    await cleanIncomplete(this.db); // only datasets whose writer is gone (Web Locks), never a running import
+    const { manifest, fromCache } = await this.loadDataset(config, gen);
     if (gen !== this.generation) return;
+    if (manifest.splits.train.pairs < config.batchSize) {
+      throw new Error(
+        `${manifest.name} has ${manifest.splits.train.pairs} training pairs, fewer than the batch size ${config.batchSize}: lower the batch size or use more data`,
+      );
+    }
     this.manifest = manifest;
+    if (!manifest.tokenizer) throw new Error(`${manifest.name} has no tokenizer stored; re-import it`);
     this.tokenizer = BpeTokenizer.fromJSON(manifest.tokenizer as ReturnType<BpeTokenizer['toJSON']>);
     const model = { ...config.model, text: { ...config.model.text, vocabSize: this.tokenizer.vocabSize } };
     model.image = { ...model.image, imageSize: manifest.imageSize };
@@ -192,12 +193,33 @@ export class TrainerSession {
       split: 'train',
       batchSize: config.batchSize,
       seed: config.seed,
-      shuffleBuffer: Math.max(2 * config.batchSize, 512),
+      shuffleBuffer: Math.min(Math.max(2 * config.batchSize, 512), manifest.splits.train.pairs),
       contextLength: model.text.contextLength,
       tokenizer: this.tokenizer,
+      // Real images get a mild random crop; the Shapes world is generated fresh per pair and
+      // its captions name sizes and positions a crop could change.
+      augment: manifest.source === 'shapes' ? undefined : { randomResizedCrop: [0.9, 1] },
     });
     this.post({ type: 'progress', phase: 'model', done: 1, total: 1, message: 'Ready' });
     this.setState('ready');
+  }
+
+  /** The Shapes world is generated on first use; a stored dataset must already be there. */
+  private async loadDataset(config: TrainConfig, gen: number): Promise<{ manifest: DatasetManifest; fromCache: boolean }> {
+    const spec = config.dataset;
+    if (spec.kind === 'shapes') {
+      return ensureShapesDataset(
+        this.db!,
+        spec,
+        (done, total, message) => this.post({ type: 'progress', phase: 'dataset', done, total, message }),
+        () => gen !== this.generation,
+      );
+    }
+    this.post({ type: 'progress', phase: 'dataset', done: 0, total: 1, message: 'Opening the stored dataset…' });
+    const manifest = await getDataset(this.db!, spec.id);
+    if (!manifest) throw new Error(`Dataset ${spec.id} is not in storage (deleted, or its import never finished): choose another dataset`);
+    this.post({ type: 'progress', phase: 'dataset', done: 1, total: 1, message: `Dataset: ${manifest.name}` });
+    return { manifest, fromCache: true };
   }
 
   private async trainOneStep(): Promise<void> {

@@ -6,9 +6,9 @@ import { trainBpe } from '../../tokenizer/bpe';
 import { classIndexOf, generateShapesPair, shapesClasses, SHAPES_PROMPT_TEMPLATES, type ShapesConfig } from '../shapes';
 import type { ClipLabDatabase } from '../db';
 import { getDataset, writeDataset } from '../store/shardStore';
-import { SCHEMA_VERSION, shardKey, type DatasetManifest, type ShardRecord, type Split } from '../store/types';
+import { SCHEMA_VERSION, SHARD_SIZE, shardKey, type DatasetManifest, type ShardRecord, type Split } from '../store/types';
 
-export const SHAPES_SHARD_SIZE = 256;
+export const SHAPES_SHARD_SIZE = SHARD_SIZE;
 
 function hashString(s: string): string {
   let h = 0x811c9dc5;
@@ -58,6 +58,7 @@ export async function ensureShapesDataset(
       train: { pairs: spec.trainPairs, shards: shardsOf(spec.trainPairs) },
       val: { pairs: spec.valPairs, shards: shardsOf(spec.valPairs) },
     },
+    bytes: 0, // set by writeDataset
     tokenizer: null,
     classes: classes.map((c) => ({ name: c.name, heldOut: c.heldOut })),
     promptTemplates: [...SHAPES_PROMPT_TEMPLATES],
@@ -76,16 +77,19 @@ export async function ensureShapesDataset(
         const images = new Uint8Array(count * px);
         const captions: string[][] = [];
         const labels = new Int32Array(count).fill(-1);
+        const keys: string[] = [];
         for (let i = 0; i < count; i++) {
-          const pair = generateShapesPair(config, split, s * SHAPES_SHARD_SIZE + i);
+          const n = s * SHAPES_SHARD_SIZE + i;
+          const pair = generateShapesPair(config, split, n);
           images.set(pair.image, i * px);
           captions.push(pair.captions);
+          keys.push(`shapes-${split}-${String(n).padStart(6, '0')}`);
           if (split === 'train') trainCaptions.push(...pair.captions);
           else labels[i] = classIndexOf(config, pair.objects);
         }
         done += count;
         onProgress(done, total, `Generating Shapes ${split} pairs`);
-        yield { key: shardKey(id, split, s), datasetId: id, split, index: s, count, images, captions, labels };
+        yield { key: shardKey(id, split, s), datasetId: id, split, index: s, count, images, captions, labels, keys };
       }
     }
     onProgress(total, total, 'Training the BPE tokenizer');

@@ -1,15 +1,30 @@
-// Streams fixed-size batches from a stored split: seeded shuffled shard order per
-// epoch, a shuffle buffer across shards, and the next shard prefetched while the
-// current batch trains. Deterministic from the seed; never holds more than the
-// shuffle buffer plus one prefetched shard in memory.
-import { Rng, deriveSeed } from '../../util/prng';
+// Streams fixed-size batches from one stored split (a reader never reads the other
+// split): seeded shuffled shard order per epoch, a shuffle buffer across shards, and
+// the next shard prefetched while the current batch trains. The index work (order,
+// buffer, random draws) lives in ReaderSchedule (pure, replayable); this class loads
+// the shards it names and turns picks into normalised pixels and tokens. Memory: the
+// shards still referenced by the shuffle buffer plus one prefetched shard.
+//
+// Optional augmentation (training only): `augment.randomResizedCrop: [lo, hi]` crops a
+// random square of area fraction in [lo, hi] and resizes it back to S×S (bilinear);
+// no flips. Resuming: `state()` returns {epoch, pos, batches}; passing it back as
+// `opts.state` rebuilds the reader exactly at that point (see readerSchedule.ts).
 import { IMAGE_MEAN, IMAGE_STD, type Batch } from '../batch';
 import type { ClipLabDatabase } from '../db';
+import { cropResizeInto, randomCropRect, type ScaleRange } from '../image/augment';
+import { ReaderSchedule, type ReaderState } from './readerSchedule';
 import { readShard } from './shardStore';
-import type { DatasetManifest, ShardRecord, Split } from './types';
+import { shardCounts, type DatasetManifest, type ShardRecord, type Split } from './types';
+
+export type { ReaderState } from './readerSchedule';
 
 export interface CaptionEncoder {
   encodeBatch(texts: string[], contextLength: number): { tokens: Int32Array; eot: Int32Array };
+}
+
+export interface AugmentOptions {
+  /** Area fraction range of the random square crop, e.g. [0.9, 1]. */
+  randomResizedCrop?: ScaleRange;
 }
 
 export interface ReaderOptions {
@@ -20,6 +35,10 @@ export interface ReaderOptions {
   shuffleBuffer: number;
   contextLength: number;
   tokenizer: CaptionEncoder;
+  /** Training batches only; omit for evaluation. */
+  augment?: AugmentOptions;
+  /** Resume at a state returned by state() of a reader with the same dataset and options. */
+  state?: ReaderState;
 }
 
 export interface LabelledBatch extends Batch {
@@ -27,10 +46,9 @@ export interface LabelledBatch extends Batch {
   labels: Int32Array;
 }
 
-interface BufferedPair {
-  shard: ShardRecord;
-  i: number;
-}
+/** (x/255 − mean)/std as x·scale + bias, per channel. */
+export const NORM_SCALE: readonly number[] = IMAGE_STD.map((s) => 1 / (255 * s));
+export const NORM_BIAS: readonly number[] = IMAGE_MEAN.map((m, c) => -m / IMAGE_STD[c]);
 
 /** Copy pair `i` of a shard into `out` at `offset`, normalised to (x/255 − mean)/std. */
 export function normaliseImageInto(shard: ShardRecord, i: number, pixels: number, out: Float32Array, offset: number): void {
@@ -41,69 +59,98 @@ export function normaliseImageInto(shard: ShardRecord, i: number, pixels: number
 }
 
 export class ShardReader {
-  epoch = 0;
-  /** Batches delivered so far. */
-  batches = 0;
-  private readonly rng: Rng;
-  private order: number[] = [];
-  private pos = 0;
-  private buffer: BufferedPair[] = [];
-  private pending: Promise<ShardRecord> | null = null;
+  private readonly schedule: ReaderSchedule;
+  private readonly cache = new Map<number, ShardRecord>();
+  private pending: { shard: number; promise: Promise<ShardRecord> } | null = null;
 
   constructor(
     private readonly db: ClipLabDatabase,
     private readonly manifest: DatasetManifest,
     private readonly opts: ReaderOptions,
   ) {
-    if (manifest.splits[opts.split].shards === 0) throw new Error(`Dataset ${manifest.name} has no ${opts.split} data`);
-    this.rng = new Rng(deriveSeed(opts.seed, `reader:${opts.split}`));
-    this.startEpoch();
+    const info = manifest.splits[opts.split];
+    if (info.shards === 0 || info.pairs === 0) throw new Error(`Dataset ${manifest.name} has no ${opts.split} data`);
+    const params = {
+      shardCounts: shardCounts(info, manifest.shardSize),
+      batchSize: opts.batchSize,
+      shuffleBuffer: opts.shuffleBuffer,
+      seed: opts.seed,
+      label: opts.split,
+    };
+    this.schedule = opts.state ? ReaderSchedule.at(params, opts.state) : new ReaderSchedule(params);
+    const crop = opts.augment?.randomResizedCrop;
+    if (crop) randomCropRect(manifest.imageSize, crop, 0, 0, 0); // validates the range up front
   }
 
-  private startEpoch(): void {
-    const n = this.manifest.splits[this.opts.split].shards;
-    this.order = new Rng(deriveSeed(this.opts.seed, `epoch:${this.epoch}`)).shuffle(Array.from({ length: n }, (_, i) => i));
-    this.pos = 0;
+  get epoch(): number {
+    return this.schedule.epoch;
   }
 
-  private fetchNextShard(): Promise<ShardRecord> {
-    if (this.pos >= this.order.length) {
-      this.epoch++;
-      this.startEpoch();
-    }
-    return readShard(this.db, this.manifest.id, this.opts.split, this.order[this.pos++]);
+  /** Batches delivered so far. */
+  get batches(): number {
+    return this.schedule.batches;
+  }
+
+  /** Where the reader is: pass back as ReaderOptions.state to resume exactly here. */
+  state(): ReaderState {
+    return this.schedule.state();
+  }
+
+  private read(s: number): Promise<ShardRecord> {
+    return readShard(this.db, this.manifest.id, this.opts.split, s);
+  }
+
+  private async load(s: number): Promise<void> {
+    if (this.cache.has(s)) return;
+    let shard: ShardRecord;
+    if (this.pending?.shard === s) {
+      shard = await this.pending.promise;
+      this.pending = null;
+    } else shard = await this.read(s);
+    this.cache.set(s, shard);
+  }
+
+  private prefetch(): void {
+    const s = this.schedule.peekShard();
+    if (this.cache.has(s) || this.pending?.shard === s) return;
+    const promise = this.read(s);
+    promise.catch(() => undefined); // surfaced when awaited in load()
+    this.pending = { shard: s, promise };
   }
 
   async nextBatch(): Promise<LabelledBatch> {
-    const { batchSize, shuffleBuffer, contextLength } = this.opts;
-    const target = Math.max(batchSize, shuffleBuffer);
-    while (this.buffer.length < target) {
-      const shard = await (this.pending ?? this.fetchNextShard());
-      this.pending = this.fetchNextShard(); // prefetch while the caller trains
-      for (let i = 0; i < shard.count; i++) this.buffer.push({ shard, i });
-    }
-    if (!this.pending) this.pending = this.fetchNextShard();
-    const s = this.manifest.imageSize;
-    const pixels = s * s;
+    const { batchSize, contextLength } = this.opts;
+    // Shards a resumed reader's buffer still references, then this batch's loads.
+    for (const s of this.schedule.bufferedShards()) await this.load(s);
+    const { loads, picks } = this.schedule.next();
+    for (const s of loads) await this.load(s);
+    this.prefetch(); // overlaps the caller's training step
+
+    const S = this.manifest.imageSize;
+    const pixels = S * S;
     const images = new Float32Array(batchSize * pixels * 3);
     const captions: string[] = [];
     const labels = new Int32Array(batchSize);
+    const crop = this.opts.augment?.randomResizedCrop;
     for (let b = 0; b < batchSize; b++) {
-      const j = this.rng.int(this.buffer.length);
-      const { shard, i } = this.buffer[j];
-      this.buffer[j] = this.buffer[this.buffer.length - 1];
-      this.buffer.pop();
-      normaliseImageInto(shard, i, pixels, images, b * pixels * 3);
-      captions.push(this.rng.pick(shard.captions[i]));
-      labels[b] = shard.labels[i];
+      const p = picks[b];
+      const shard = this.cache.get(p.shard)!;
+      if (crop) {
+        const rect = randomCropRect(S, crop, p.uScale, p.uX, p.uY);
+        cropResizeInto(shard.images, p.i * pixels * 3, S, rect, images, b * pixels * 3, NORM_SCALE, NORM_BIAS);
+      } else normaliseImageInto(shard, p.i, pixels, images, b * pixels * 3);
+      const cs = shard.captions[p.i];
+      captions.push(cs[Math.min(cs.length - 1, Math.floor(p.uCaption * cs.length))]);
+      labels[b] = shard.labels[p.i];
     }
+    const upcoming = this.schedule.peekShard(); // kept if cached (a one-shard split re-reads nothing)
+    for (const s of [...this.cache.keys()]) if (this.schedule.refs(s) === 0 && s !== upcoming) this.cache.delete(s);
     const { tokens, eot } = this.opts.tokenizer.encodeBatch(captions, contextLength);
-    this.batches++;
-    return { size: batchSize, imageSize: s, images, contextLength, tokens, eot, captions, labels };
+    return { size: batchSize, imageSize: S, images, contextLength, tokens, eot, captions, labels };
   }
 }
 
-/** Every shard of a split in order (for evaluation). */
+/** Every shard of a split in order (for evaluation, browsing, export). */
 export async function* readSplit(db: ClipLabDatabase, manifest: DatasetManifest, split: Split): AsyncGenerator<ShardRecord> {
   for (let i = 0; i < manifest.splits[split].shards; i++) yield await readShard(db, manifest.id, split, i);
 }

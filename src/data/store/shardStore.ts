@@ -1,9 +1,13 @@
 // Dataset-level operations on the shard store. Writes are atomic per dataset: the
-// manifest is stored with complete = false first, shards follow, and only the final
-// put marks it complete. An incomplete dataset (crash, closed tab, quota) is deleted
-// on the next open and never read.
+// manifest is stored with complete = false first, shards follow (each in its own
+// transaction, with its text mirror), and only the final put marks it complete. A
+// failed or cancelled write deletes the partial dataset; other datasets are untouched.
+//
+// A writer holds the Web Lock `clip-lab:write:<id>` for the whole write, so that
+// cleanIncomplete (run by every context on start-up) deletes only datasets whose writer
+// is gone (closed tab, crash) and never one another worker or tab is still writing.
 import type { ClipLabDatabase } from '../db';
-import { type DatasetManifest, type ShardRecord, type Split, shardKey } from './types';
+import { type DatasetManifest, type ShardRecord, type ShardTextRecord, type Split, shardBytes, shardKey, textOf } from './types';
 
 export async function listDatasets(db: ClipLabDatabase): Promise<DatasetManifest[]> {
   return (await db.getAll('datasets')).filter((m) => m.complete);
@@ -16,40 +20,136 @@ export async function getDataset(db: ClipLabDatabase, id: string): Promise<Datas
 
 export async function readShard(db: ClipLabDatabase, datasetId: string, split: Split, index: number): Promise<ShardRecord> {
   const s = await db.get('shards', shardKey(datasetId, split, index));
-  if (!s) throw new Error(`Dataset ${datasetId}: ${split} shard ${index} is missing from storage`);
+  if (!s) throw new Error(`Dataset ${datasetId}: ${split} shard ${index} is missing from storage (was the dataset deleted?)`);
   return s;
 }
 
-export async function deleteDataset(db: ClipLabDatabase, id: string): Promise<void> {
-  const tx = db.transaction(['datasets', 'shards'], 'readwrite');
-  const keys = await tx.objectStore('shards').index('byDataset').getAllKeys(id);
-  await Promise.all([...keys.map((k) => tx.objectStore('shards').delete(k)), tx.objectStore('datasets').delete(id), tx.done]);
+export async function readShardText(db: ClipLabDatabase, datasetId: string, split: Split, index: number): Promise<ShardTextRecord> {
+  const s = await db.get('shardText', shardKey(datasetId, split, index));
+  if (!s) throw new Error(`Dataset ${datasetId}: ${split} shard ${index} is missing from storage (was the dataset deleted?)`);
+  return s;
 }
 
-/** Remove datasets whose writing never finished. */
+/** Every shard key of a dataset: `<id>/<split>/<index>` (ids never contain '/'). */
+function datasetRange(id: string): IDBKeyRange {
+  return IDBKeyRange.bound(`${id}/`, `${id}/\uffff`);
+}
+
+export async function deleteDataset(db: ClipLabDatabase, id: string): Promise<void> {
+  const tx = db.transaction(['datasets', 'shards', 'shardText'], 'readwrite');
+  const range = datasetRange(id);
+  await Promise.all([tx.objectStore('shards').delete(range), tx.objectStore('shardText').delete(range), tx.objectStore('datasets').delete(id), tx.done]);
+}
+
+// ---------------------------------------------------------------- write locks
+
+function lockManager(): LockManager | null {
+  const nav = (globalThis as { navigator?: Navigator }).navigator;
+  return nav?.locks && typeof nav.locks.request === 'function' ? nav.locks : null;
+}
+
+const writeLockName = (id: string) => `clip-lab:write:${id}`;
+
+async function withWriteLock<T>(id: string, fn: () => Promise<T>): Promise<T> {
+  const locks = lockManager();
+  if (!locks) return fn();
+  return locks.request(writeLockName(id), () => fn());
+}
+
+/** True when some context (this or another worker / tab) is writing dataset `id` now. */
+async function writerAlive(id: string): Promise<boolean> {
+  const locks = lockManager();
+  if (!locks) return false; // no Web Locks: assume a stale write (the old behaviour)
+  return locks.request(writeLockName(id), { ifAvailable: true }, (lock) => lock === null);
+}
+
+/** Remove datasets whose writing never finished (and whose writer is gone). */
 export async function cleanIncomplete(db: ClipLabDatabase): Promise<string[]> {
-  const stale = (await db.getAll('datasets')).filter((m) => !m.complete).map((m) => m.id);
-  for (const id of stale) await deleteDataset(db, id);
+  const stale: string[] = [];
+  for (const m of await db.getAll('datasets')) {
+    if (m.complete || (await writerAlive(m.id))) continue;
+    await deleteDataset(db, m.id);
+    stale.push(m.id);
+  }
   return stale;
 }
 
+// ---------------------------------------------------------------- writing
+
+/** A quota error, possibly wrapped (idb rejects with the request's or the transaction's error). */
+export function isQuotaError(e: unknown): boolean {
+  for (let x: unknown = e, depth = 0; x && typeof x === 'object' && depth < 4; depth++) {
+    const o = x as { name?: unknown; code?: unknown; cause?: unknown; error?: unknown; inner?: unknown };
+    if (o.name === 'QuotaExceededError' || (typeof DOMException !== 'undefined' && x instanceof DOMException && o.code === 22)) return true;
+    x = o.cause ?? o.error ?? o.inner;
+  }
+  return false;
+}
+
 /**
- * Write a dataset: `produceShards` yields shards in order; each is stored in its own
- * transaction (bounded memory). On any error the partial dataset is removed and the
- * error rethrown; other datasets are untouched.
+ * Test hook: when `globalThis.__clipLabFailWritesAfter` is a number N ≥ 1 in the writing
+ * context, the Nth shard write of each writeDataset call throws a QuotaExceededError
+ * (as a full disk would), before anything of that shard is stored.
+ */
+function simulatedQuotaFailure(writeNumber: number): DOMException | null {
+  const n = (globalThis as { __clipLabFailWritesAfter?: unknown }).__clipLabFailWritesAfter;
+  if (typeof n === 'number' && n >= 1 && writeNumber === Math.floor(n)) {
+    return new DOMException(`Simulated quota exceeded at shard write ${writeNumber}`, 'QuotaExceededError');
+  }
+  return null;
+}
+
+async function putShard(db: ClipLabDatabase, shard: ShardRecord): Promise<void> {
+  const tx = db.transaction(['shards', 'shardText'], 'readwrite');
+  // A quota failure may reject a request with AbortError while the transaction carries
+  // the QuotaExceededError: await the transaction (idb rejects tx.done with tx.error).
+  tx.objectStore('shards').put(shard).catch(() => undefined);
+  tx.objectStore('shardText').put(textOf(shard)).catch(() => undefined);
+  await tx.done;
+}
+
+/**
+ * Write a dataset: `produceShards` yields shards (any split order, indices 0.. per split);
+ * each is stored in its own transaction (bounded memory). The producer may fill in
+ * manifest fields as it goes (splits, tokenizer, notes): the final put reads them after the
+ * last shard. `manifest.bytes` is set here from the shards written, and the shard counts per
+ * split are checked against `manifest.splits`. On any error the partial dataset is removed
+ * and the error rethrown; other datasets are untouched.
  */
 export async function writeDataset(
   db: ClipLabDatabase,
   manifest: DatasetManifest,
   produceShards: () => AsyncIterable<ShardRecord>,
 ): Promise<void> {
-  await deleteDataset(db, manifest.id);
-  await db.put('datasets', { ...manifest, complete: false });
-  try {
-    for await (const shard of produceShards()) await db.put('shards', shard);
-    await db.put('datasets', { ...manifest, complete: true });
-  } catch (e) {
-    await deleteDataset(db, manifest.id).catch(() => undefined);
-    throw e;
-  }
+  if (manifest.id.includes('/')) throw new Error(`Dataset id must not contain '/': ${manifest.id}`);
+  await withWriteLock(manifest.id, async () => {
+    await deleteDataset(db, manifest.id);
+    await db.put('datasets', { ...manifest, complete: false });
+    try {
+      let writes = 0;
+      let bytes = 0;
+      const written: Record<Split, number> = { train: 0, val: 0 };
+      for await (const shard of produceShards()) {
+        if (shard.datasetId !== manifest.id || shard.key !== shardKey(manifest.id, shard.split, shard.index)) {
+          throw new Error(`Shard ${shard.key} does not belong to dataset ${manifest.id}`);
+        }
+        const simulated = simulatedQuotaFailure(++writes);
+        if (simulated) throw simulated;
+        await putShard(db, shard);
+        bytes += shardBytes(shard);
+        written[shard.split]++;
+      }
+      for (const split of ['train', 'val'] as Split[]) {
+        if (written[split] !== manifest.splits[split].shards) {
+          throw new Error(`Dataset ${manifest.id}: wrote ${written[split]} ${split} shards, the manifest says ${manifest.splits[split].shards}`);
+        }
+      }
+      manifest.bytes = bytes;
+      await db.put('datasets', { ...manifest, complete: true });
+    } catch (e) {
+      await deleteDataset(db, manifest.id).catch(() => undefined);
+      throw e;
+    }
+  });
+  manifest.complete = true;
 }

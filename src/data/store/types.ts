@@ -1,8 +1,28 @@
 // What a stored dataset looks like: a manifest plus shards of a few hundred pairs.
+//
+// Images are stored as raw RGB bytes at the dataset's square resolution (S·S·3 per
+// image), already centre-cropped and resized at import time. That costs more bytes
+// than keeping the JPEG/PNG files, but the training reader then streams pixels at
+// trainer speed with no decoding at all: decoding a JPEG needs createImageBitmap (async,
+// ~1 ms per image even when small) and an OffscreenCanvas read-back, far slower than a
+// training step consumes pairs. Decoding happens once, in the data worker, on import.
 import type { DatasetSpec } from '../../protocol/messages';
 
 export type Split = 'train' | 'val';
-export const SCHEMA_VERSION = 1;
+export const SPLITS: readonly Split[] = ['train', 'val'];
+
+/**
+ * Version 2: `source` covers imported data, manifests carry `bytes`, shards carry the
+ * original `keys`, and each shard's captions are mirrored in the `shardText` store so
+ * that browsing / searching captions never loads image bytes. Bumping this also changes
+ * the ids of generated Shapes datasets (they are regenerated; see db.ts).
+ */
+export const SCHEMA_VERSION = 2;
+
+/** Pairs per shard for every writer (Shapes, imports, built-ins). */
+export const SHARD_SIZE = 256;
+
+export type DatasetSource = 'shapes' | 'webdataset' | 'coco' | 'caption-file' | 'fashion-mnist';
 
 export interface SplitInfo {
   pairs: number;
@@ -12,19 +32,25 @@ export interface SplitInfo {
 export interface DatasetManifest {
   id: string;
   name: string;
-  source: 'shapes';
+  source: DatasetSource;
   schemaVersion: number;
   createdAt: string;
+  /** The spec that produced the data: a Shapes spec, or {kind:'stored', id} for imported / built-in data. */
   spec: DatasetSpec;
   /** Square image side of every stored image (raw RGB bytes). */
   imageSize: number;
+  /** Pairs per shard: every shard of a split holds this many except the split's last. */
   shardSize: number;
   splits: Record<Split, SplitInfo>;
+  /** Approximate stored size in bytes (images, captions, keys, labels). */
+  bytes: number;
   /** Serialised BPE tokenizer trained on the training captions (BpeTokenizer.toJSON()). */
   tokenizer: unknown;
-  /** Zero-shot classes (validation labels index into this) and prompt templates. */
+  /** Zero-shot classes (labels index into this) and prompt templates; empty for imported data. */
   classes: { name: string; heldOut: boolean }[];
   promptTemplates: string[];
+  /** Things the user should know about the data (e.g. "only 1 validation pair"). */
+  notes?: string[];
   /** False while shards are being written: an incomplete dataset is never read and is cleaned up. */
   complete: boolean;
 }
@@ -39,10 +65,72 @@ export interface ShardRecord {
   images: Uint8Array;
   /** One or more captions per pair. */
   captions: string[][];
-  /** Class index per pair (validation of labelled datasets), −1 when unlabelled. */
+  /** Class index per pair, −1 when unlabelled. */
   labels: Int32Array;
+  /** The pair's original key (WebDataset key, COCO image id, file name, …). */
+  keys: string[];
+}
+
+/** The text half of a shard (same key), for caption search without reading images. */
+export interface ShardTextRecord {
+  key: string;
+  datasetId: string;
+  split: Split;
+  index: number;
+  count: number;
+  captions: string[][];
+  keys: string[];
 }
 
 export function shardKey(datasetId: string, split: Split, index: number): string {
   return `${datasetId}/${split}/${String(index).padStart(6, '0')}`;
+}
+
+export function textOf(shard: ShardRecord): ShardTextRecord {
+  const { key, datasetId, split, index, count, captions, keys } = shard;
+  return { key, datasetId, split, index, count, captions, keys };
+}
+
+/** UTF-8 length of a string without allocating. */
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      n += 4; // surrogate pair
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+/**
+ * Approximate stored size of a shard: image bytes, labels, and the UTF-8 size of keys and
+ * captions counted twice (the shard and its `shardText` mirror). IndexedDB's own overhead
+ * (structured-clone framing, LevelDB compaction) is not counted: `navigator.storage.estimate()`
+ * is the ground truth for the whole origin.
+ */
+export function shardBytes(shard: Pick<ShardRecord, 'images' | 'labels' | 'captions' | 'keys'>): number {
+  let text = 0;
+  for (const k of shard.keys) text += utf8Length(k);
+  for (const cs of shard.captions) for (const c of cs) text += utf8Length(c);
+  return shard.images.byteLength + shard.labels.byteLength + 2 * text;
+}
+
+/** Shards of a split with `pairs` pairs. */
+export function shardsFor(pairs: number, shardSize: number): number {
+  return Math.ceil(pairs / shardSize);
+}
+
+/** Pairs in shard `index` of a split (all full except the last). */
+export function shardCount(info: SplitInfo, shardSize: number, index: number): number {
+  if (index < 0 || index >= info.shards) throw new RangeError(`shard ${index} out of range 0..${info.shards - 1}`);
+  return index < info.shards - 1 ? shardSize : info.pairs - (info.shards - 1) * shardSize;
+}
+
+/** Pair counts of every shard of a split, in index order. */
+export function shardCounts(info: SplitInfo, shardSize: number): number[] {
+  return Array.from({ length: info.shards }, (_, i) => shardCount(info, shardSize, i));
 }

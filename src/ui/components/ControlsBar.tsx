@@ -2,7 +2,7 @@ import type { RunState } from '../../protocol/messages';
 import { fmtDuration, fmtInt, fmtMs } from '../format';
 import { useStore } from '../store';
 import { send, startRun, stepRun } from '../trainerClient';
-import { configProblems } from '../validate';
+import { useConfigProblems } from '../hooks';
 import { PhaseProgress } from './PhaseProgress';
 
 const START_STATES: RunState[] = ['idle', 'ready', 'done', 'stopped', 'error'];
@@ -23,7 +23,7 @@ const STATE_LABEL: Record<RunState, string> = {
 export function ControlsBar() {
   const status = useStore((s) => s.status);
   const recentStepMs = useStore((s) => s.recentStepMs);
-  const problems = useStore((s) => configProblems(s.config).join('; '));
+  const problems = useConfigProblems();
   const lossNaN = useStore((s) => s.latest !== null && !Number.isFinite(s.latest.loss));
   const configuredSteps = useStore((s) => s.config.steps);
   const { state, step } = status;

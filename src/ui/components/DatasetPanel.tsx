@@ -3,8 +3,9 @@ import { useStore } from '../store';
 
 export function DatasetPanel() {
   const ds = useStore((s) => s.dataset);
+  const shapesChosen = useStore((s) => s.config.dataset.kind === 'shapes');
   return (
-    <section className="card dataset-panel" aria-label="Dataset">
+    <section className="card dataset-panel" aria-label="Dataset details">
       <h3 className="card-title">Dataset</h3>
       {ds ? (
         <>
@@ -17,15 +18,18 @@ export function DatasetPanel() {
             </dd>
             <dt>Classes</dt>
             <dd>
-              {ds.classes.length} colour×shape combinations ({ds.classes.filter((c) => !c.heldOut).length} seen)
+              {ds.classes.length === 0
+                ? 'none (no zero-shot labels)'
+                : `${ds.classes.length} zero-shot classes (${ds.classes.filter((c) => !c.heldOut).length} seen in training)`}
             </dd>
             <dt>Vocabulary</dt>
             <dd>{fmtInt(ds.vocabSize)} BPE tokens</dd>
             <dt>Source</dt>
             <dd>
-              <span className={`badge ${ds.fromCache ? 'badge-ok' : 'badge-info'}`}>{ds.fromCache ? 'from cache' : 'generated'}</span>
+              <span className={`badge ${ds.fromCache ? 'badge-ok' : 'badge-info'}`}>{ds.fromCache ? 'from browser storage' : 'generated'}</span>
             </dd>
           </dl>
+          {ds.classes.length ? (
           <div className="heldout-list">
             <span className="muted">Held out (never seen in training):</span>
             {ds.classes.filter((c) => c.heldOut).length === 0 ? (
@@ -42,6 +46,7 @@ export function DatasetPanel() {
               </ul>
             )}
           </div>
+          ) : null}
           {ds.sampleCaptions.length ? (
             <div className="samples">
               <span className="muted">Sample captions:</span>
@@ -54,7 +59,11 @@ export function DatasetPanel() {
           ) : null}
         </>
       ) : (
-        <p className="muted">The dataset is generated (or loaded from the browser cache) when you press Start.</p>
+        <p className="muted">
+          {shapesChosen
+            ? 'The dataset is generated (or loaded from the browser cache) when you press Start.'
+            : 'The chosen dataset is loaded from the browser storage when you press Start.'}
+        </p>
       )}
     </section>
   );

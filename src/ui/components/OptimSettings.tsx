@@ -1,4 +1,5 @@
 import type { OptimConfig } from '../../protocol/messages';
+import { useTrainPairs } from '../hooks';
 import { useStore } from '../store';
 import { NumberField } from './NumberField';
 
@@ -7,7 +8,8 @@ export function OptimSettings({ locked }: { locked: boolean }) {
   const setConfig = useStore((s) => s.setConfig);
   const { optim } = config;
   const setOptim = (patch: Partial<OptimConfig>) => setConfig((c) => ({ ...c, optim: { ...c.optim, ...patch } }));
-  const epochs = config.dataset.trainPairs > 0 ? (config.steps * config.batchSize) / config.dataset.trainPairs : NaN;
+  const trainPairs = useTrainPairs();
+  const epochs = trainPairs > 0 ? (config.steps * config.batchSize) / trainPairs : NaN;
 
   return (
     <fieldset className="panel-section">

@@ -1,0 +1,16 @@
+import { DatasetsTable } from './DatasetsTable';
+import { DataWorkerNotice } from './DataWorkerNotice';
+import { ImportCard } from './ImportCard';
+import { SampleBrowser } from './SampleBrowser';
+
+/** The Data tab: import, stored datasets, sample browser. */
+export function DataView() {
+  return (
+    <div className="data-view" id="panel-data" role="tabpanel" aria-labelledby="tab-data">
+      <DataWorkerNotice />
+      <ImportCard />
+      <DatasetsTable />
+      <SampleBrowser />
+    </div>
+  );
+}

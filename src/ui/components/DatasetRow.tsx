@@ -1,0 +1,99 @@
+import { useState } from 'react';
+import type { DatasetSummary } from '../../protocol/messages';
+import { browseDataset, chooseDatasetNow, deleteDataset, exportDataset } from '../dataClient';
+import { useDataStore } from '../dataStore';
+import { fmtDateTime, fmtInt, fmtMB } from '../format';
+import { isBusy, useStore } from '../store';
+
+export interface DatasetRowProps {
+  d: DatasetSummary;
+  builtin: boolean;
+  /** A Shapes world cached by the trainer. */
+  generated: boolean;
+  chosen: boolean;
+}
+
+/** One stored dataset with its actions; Delete asks for a second click ("Confirm delete"). */
+export function DatasetRow({ d, builtin, generated, chosen }: DatasetRowProps) {
+  const [confirming, setConfirming] = useState(false);
+  const exporting = useDataStore((s) => s.exporting.includes(d.id));
+  const deleting = useDataStore((s) => s.deleting.includes(d.id));
+  const browsing = useDataStore((s) => s.browse.id === d.id);
+  const ready = useDataStore((s) => s.workerStatus === 'ready');
+  const runBusy = useStore((s) => isBusy(s.status.state));
+  const trainingOnIt = runBusy && chosen;
+  const setView = useStore((s) => s.setView);
+  const created = fmtDateTime(d.createdAt).split(' ');
+
+  return (
+    <tr data-testid="dataset-row" data-dataset-name={d.name} data-dataset-id={d.id} className={chosen ? 'row-chosen' : undefined}>
+      <td className="ds-name">
+        <span className="ds-name-text">{d.name}</span>
+        {builtin ? <span className="badge badge-info">built in</span> : null}
+        {generated ? <span className="badge badge-info">generated</span> : null}
+        {chosen ? <span className="badge badge-ok">training choice</span> : null}
+        <div className="ds-sub">
+          {d.imageSize} × {d.imageSize} px{d.hasClasses ? ' · class labels' : ''}
+        </div>
+      </td>
+      <td className="ds-source">{d.source}</td>
+      <td className="ds-created">
+        <span className="nowrap">{created[0]}</span> <span className="nowrap muted">{created[1] ?? ''}</span>
+      </td>
+      <td className="num-cell">
+        {fmtInt(d.trainPairs)} / {fmtInt(d.valPairs)}
+      </td>
+      <td className="num-cell">{fmtMB(d.bytes)}</td>
+      <td className="row-actions">
+        <div className="row-actions-inner">
+          <button type="button" className={`btn btn-small${browsing ? ' btn-active' : ''}`} disabled={!ready || deleting} onClick={() => browseDataset(d.id)}>
+            Browse
+          </button>
+          <button type="button" className="btn btn-small" disabled={!ready || exporting || deleting} onClick={() => exportDataset(d.id)}>
+            {exporting ? 'Exporting…' : 'Export'}
+          </button>
+          {confirming ? (
+            <>
+              <button
+                type="button"
+                className="btn btn-small btn-danger btn-danger-solid"
+                disabled={!ready || deleting}
+                onClick={() => {
+                  setConfirming(false);
+                  deleteDataset(d.id);
+                }}
+              >
+                Confirm delete
+              </button>
+              <button type="button" className="btn btn-small" onClick={() => setConfirming(false)}>
+                Keep
+              </button>
+            </>
+          ) : (
+            <button
+              type="button"
+              className="btn btn-small btn-danger"
+              disabled={!ready || deleting || trainingOnIt}
+              title={trainingOnIt ? 'A run is using this dataset' : undefined}
+              onClick={() => setConfirming(true)}
+            >
+              {deleting ? 'Deleting…' : 'Delete'}
+            </button>
+          )}
+          <button
+            type="button"
+            className="btn btn-small btn-primary"
+            disabled={runBusy || deleting}
+            title={runBusy ? 'Stop the current run first' : undefined}
+            onClick={() => {
+              chooseDatasetNow({ kind: 'stored', id: d.id });
+              setView('train');
+            }}
+          >
+            Train on this
+          </button>
+        </div>
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,18 @@
+import { ChartsGrid } from './ChartsGrid';
+import { ControlsBar } from './ControlsBar';
+import { DatasetPanel } from './DatasetPanel';
+import { SimilarityHeatmap } from './SimilarityHeatmap';
+
+/** The Train tab: controls, curves, similarity matrix and dataset facts. */
+export function TrainView() {
+  return (
+    <div className="train-view" id="panel-train" role="tabpanel" aria-labelledby="tab-train">
+      <ControlsBar />
+      <ChartsGrid />
+      <div className="bottom-row">
+        <SimilarityHeatmap />
+        <DatasetPanel />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,19 @@
+// The test hook on `window.__clipLab` (e2e tests send commands and read the UI state).
+import type { Command, DataCommand } from '../protocol/messages';
+import type { DataState } from './dataStore';
+import type { StoreState } from './store';
+
+export interface ClipLabHook {
+  /** Sends a command to the trainer worker. */
+  send: (cmd: Command) => void;
+  getState: () => StoreState;
+  /** Sends a command to the data worker. */
+  sendData: (cmd: DataCommand) => void;
+  getDataState: () => DataState;
+}
+
+declare global {
+  interface Window {
+    __clipLab?: Partial<ClipLabHook>;
+  }
+}

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { cropResizeInto, cropResizeRgb, randomCropRect } from '../src/data/image/augment';
+import { NORM_BIAS, NORM_SCALE, normaliseImageInto } from '../src/data/store/shardReader';
+import { Rng } from '../src/util/prng';
+import type { ShardRecord } from '../src/data/store/types';
+
+function randomImage(S: number, seed: number): Uint8Array {
+  const r = new Rng(seed);
+  return Uint8Array.from({ length: S * S * 3 }, () => r.int(256));
+}
+
+describe('random resized crop', () => {
+  it('scale [1, 1] is the identity for any draws', () => {
+    const S = 16;
+    const img = randomImage(S, 1);
+    const r = new Rng(7);
+    for (let t = 0; t < 5; t++) {
+      const rect = randomCropRect(S, [1, 1], r.uniform(), r.uniform(), r.uniform());
+      expect(rect).toEqual({ x: 0, y: 0, side: S });
+      expect(cropResizeRgb(img, S, rect)).toEqual(img);
+    }
+  });
+
+  it('fused normalisation at scale 1 equals the plain normalisation', () => {
+    const S = 8;
+    const img = randomImage(S, 2);
+    const shard = { images: img } as ShardRecord;
+    const a = new Float32Array(S * S * 3 + 5);
+    const b = new Float32Array(S * S * 3 + 5);
+    normaliseImageInto(shard, 0, S * S, a, 5);
+    cropResizeInto(img, 0, S, randomCropRect(S, [1, 1], 0.3, 0.6, 0.9), b, 5, NORM_SCALE, NORM_BIAS);
+    for (let i = 0; i < a.length; i++) expect(b[i]).toBeCloseTo(a[i], 5);
+  });
+
+  it('is deterministic in its draws, and the crop stays inside with the requested area', () => {
+    const S = 32;
+    const img = randomImage(S, 3);
+    const draws = (seed: number) => {
+      const r = new Rng(seed);
+      return [r.uniform(), r.uniform(), r.uniform()] as const;
+    };
+    const [s1, x1, y1] = draws(11);
+    const a = cropResizeRgb(img, S, randomCropRect(S, [0.9, 1], s1, x1, y1));
+    const b = cropResizeRgb(img, S, randomCropRect(S, [0.9, 1], s1, x1, y1));
+    expect(a).toEqual(b);
+    const [s2, x2, y2] = draws(12);
+    expect(cropResizeRgb(img, S, randomCropRect(S, [0.9, 1], s2, x2, y2))).not.toEqual(a);
+    const r = new Rng(5);
+    for (let t = 0; t < 200; t++) {
+      const rect = randomCropRect(S, [0.9, 1], r.uniform(), r.uniform(), r.uniform());
+      const area = (rect.side / S) ** 2;
+      expect(area).toBeGreaterThanOrEqual(0.9 - 1e-12);
+      expect(area).toBeLessThanOrEqual(1);
+      expect(rect.x).toBeGreaterThanOrEqual(0);
+      expect(rect.y).toBeGreaterThanOrEqual(0);
+      expect(rect.x + rect.side).toBeLessThanOrEqual(S + 1e-9);
+      expect(rect.y + rect.side).toBeLessThanOrEqual(S + 1e-9);
+    }
+  });
+
+  it('output values stay within the range of the input (bilinear is a convex combination)', () => {
+    const S = 16;
+    const img = randomImage(S, 4);
+    const r = new Rng(9);
+    for (let t = 0; t < 20; t++) {
+      const rect = randomCropRect(S, [0.5, 1], r.uniform(), r.uniform(), r.uniform());
+      const out = new Float32Array(S * S * 3);
+      cropResizeInto(img, 0, S, rect, out, 0, [1, 1, 1], [0, 0, 0]);
+      for (const v of out) {
+        expect(v).toBeGreaterThanOrEqual(0);
+        expect(v).toBeLessThanOrEqual(255);
+      }
+      const norm = new Float32Array(S * S * 3);
+      cropResizeInto(img, 0, S, rect, norm, 0, NORM_SCALE, NORM_BIAS);
+      for (const v of norm) {
+        expect(v).toBeGreaterThanOrEqual(-1 - 1e-6);
+        expect(v).toBeLessThanOrEqual(1 + 1e-6);
+      }
+    }
+  });
+
+  it('a constant image stays constant; a crop of a gradient zooms it', () => {
+    const S = 10;
+    const flat = new Uint8Array(S * S * 3).fill(77);
+    expect(cropResizeRgb(flat, S, randomCropRect(S, [0.9, 1], 0.1, 0.5, 0.5))).toEqual(flat);
+    // Horizontal gradient: a crop from the right half has a larger mean.
+    const grad = new Uint8Array(S * S * 3);
+    for (let y = 0; y < S; y++) for (let x = 0; x < S; x++) grad.fill(x * 20, (y * S + x) * 3, (y * S + x) * 3 + 3);
+    const mean = (a: Uint8Array) => a.reduce((s, v) => s + v, 0) / a.length;
+    const right = cropResizeRgb(grad, S, randomCropRect(S, [0.5, 0.5], 0, 0.999, 0));
+    const left = cropResizeRgb(grad, S, randomCropRect(S, [0.5, 0.5], 0, 0, 0));
+    expect(mean(right)).toBeGreaterThan(mean(grad));
+    expect(mean(left)).toBeLessThan(mean(grad));
+  });
+
+  it('rejects a bad scale range', () => {
+    expect(() => randomCropRect(8, [0, 1], 0, 0, 0)).toThrow(RangeError);
+    expect(() => randomCropRect(8, [0.9, 1.1], 0, 0, 0)).toThrow(RangeError);
+    expect(() => randomCropRect(8, [1, 0.9], 0, 0, 0)).toThrow(RangeError);
+  });
+});
