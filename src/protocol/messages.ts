@@ -100,7 +100,9 @@ export type Command =
   | { type: 'step' }
   | { type: 'stop' }
   | { type: 'status' }
-  | { type: 'evaluate' };
+  | { type: 'evaluate' }
+  /** Time `batches` batches of the configured run's data pipeline alone (no training). */
+  | { type: 'benchmarkReader'; batches: number };
 
 // ---------------------------------------------------------------- reports (worker → UI)
 export interface StatusReport {
@@ -194,7 +196,16 @@ export interface ErrorReport {
   context: string;
 }
 
-export type Report = StatusReport | ProgressReport | MetricsReport | EvalReport | BackendReport | DatasetReport | ErrorReport;
+export interface ReaderBenchReport {
+  type: 'readerBench';
+  batches: number;
+  batchSize: number;
+  msPerBatch: number;
+  batchesPerSec: number;
+  pairsPerSec: number;
+}
+
+export type Report = ReaderBenchReport | StatusReport | ProgressReport | MetricsReport | EvalReport | BackendReport | DatasetReport | ErrorReport;
 
 /** Typed-array fields of a report, to pass as transferables. */
 export function transferablesOf(r: Report): Transferable[] {

@@ -11,6 +11,7 @@ import type {
   ShapesDatasetSpec,
   StoredDatasetSpec,
   ProgressReport,
+  ReaderBenchReport,
   Report,
   RunState,
   StatusReport,
@@ -37,6 +38,10 @@ export interface EvalPoint {
   meanPositive: number;
   numClasses: number;
   evalMs: number;
+  recallI2T1: number;
+  recallT2I1: number;
+  recallI2T5: number;
+  recallT2I5: number;
 }
 
 export interface SimilaritySnapshot {
@@ -84,6 +89,8 @@ export interface StoreState {
   /** Mean stepMs of the last ~50 steps, for the ETA. */
   recentStepMs: number;
   evals: EvalPoint[];
+  /** Last data-pipeline benchmark (the benchmarkReader command). */
+  readerBench: ReaderBenchReport | null;
   numClasses: number;
   similarity: SimilaritySnapshot | null;
 
@@ -191,6 +198,7 @@ export const useStore = create<StoreState>()((set, get) => ({
   latest: null,
   recentStepMs: NaN,
   evals: [],
+  readerBench: null,
   numClasses: 0,
   similarity: null,
 
@@ -226,6 +234,10 @@ export const useStore = create<StoreState>()((set, get) => ({
           meanPositive: r.meanPositive,
           numClasses: r.numClasses,
           evalMs: r.evalMs,
+          recallI2T1: r.recallI2T1,
+          recallT2I1: r.recallT2I1,
+          recallI2T5: r.recallI2T5,
+          recallT2I5: r.recallT2I5,
         };
         // Replace a point of the same step (re-evaluation), keep steps ascending.
         const evals = get().evals.filter((e) => e.step < r.step);
@@ -249,6 +261,9 @@ export const useStore = create<StoreState>()((set, get) => ({
         return;
       case 'error':
         get().addError(r.message, r.context);
+        return;
+      case 'readerBench':
+        set({ readerBench: r });
         return;
     }
   },

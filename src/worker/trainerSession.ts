@@ -81,6 +81,9 @@ export class TrainerSession {
           return;
         case 'status':
           return this.postStatus();
+        case 'benchmarkReader':
+          if (this.loopRunning) throw new Error('Pause or stop training before benchmarking the data pipeline');
+          return await this.benchmarkReader(cmd.batches);
       }
     } catch (e) {
       this.fail(cmd.type, e);
@@ -189,19 +192,43 @@ export class TrainerSession {
     this.post({ type: 'progress', phase: 'model', done: 0, total: 1, message: 'Building the model…' });
     this.model = new ClipModel(model, config.seed);
     this.trainer = new Trainer(this.model, config.optim);
-    this.reader = new ShardReader(this.db, manifest, {
+    this.reader = this.makeReader();
+    this.post({ type: 'progress', phase: 'model', done: 1, total: 1, message: 'Ready' });
+    this.setState('ready');
+  }
+
+  /** A training-split reader for the configured run (a fresh one replays the same order). */
+  private makeReader(): ShardReader {
+    const { db, manifest, config, tokenizer } = this;
+    if (!db || !manifest || !config || !tokenizer) throw new Error('Configure a run first');
+    return new ShardReader(db, manifest, {
       split: 'train',
       batchSize: config.batchSize,
       seed: config.seed,
       shuffleBuffer: Math.min(Math.max(2 * config.batchSize, 512), manifest.splits.train.pairs),
-      contextLength: model.text.contextLength,
-      tokenizer: this.tokenizer,
+      contextLength: config.model.text.contextLength,
+      tokenizer,
       // Real images get a mild random crop; the Shapes world is generated fresh per pair and
       // its captions name sizes and positions a crop could change.
       augment: manifest.source === 'shapes' ? undefined : { randomResizedCrop: [0.9, 1] },
     });
-    this.post({ type: 'progress', phase: 'model', done: 1, total: 1, message: 'Ready' });
-    this.setState('ready');
+  }
+
+  /** Times the data pipeline alone (IndexedDB reads, decode-free batching, augmentation, tokenising). */
+  private async benchmarkReader(batches: number): Promise<void> {
+    const reader = this.makeReader();
+    await reader.nextBatch(); // first shard load
+    const t0 = performance.now();
+    for (let i = 0; i < batches; i++) await reader.nextBatch();
+    const ms = performance.now() - t0;
+    this.post({
+      type: 'readerBench',
+      batches,
+      batchSize: this.config!.batchSize,
+      msPerBatch: ms / batches,
+      batchesPerSec: (1000 * batches) / ms,
+      pairsPerSec: (1000 * batches * this.config!.batchSize) / ms,
+    });
   }
 
   /** The Shapes world is generated on first use; a stored dataset must already be there. */

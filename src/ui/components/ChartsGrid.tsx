@@ -92,6 +92,19 @@ function gapData(s: StoreState): uPlot.AlignedData {
   return [e.map((p) => p.step), e.map((p) => (Number.isFinite(p.gap) ? p.gap : null)), e.map((p) => (Number.isFinite(p.meanPositive) ? p.meanPositive : null))];
 }
 
+// ---- retrieval
+const recallSeries: SeriesSpec[] = [
+  { label: 'R@1 image→text', stroke: BLUE, width: 2, fmt: (v) => fmtPct(v) },
+  { label: 'R@1 text→image', stroke: ORANGE, width: 2, fmt: (v) => fmtPct(v) },
+  { label: 'R@5 image→text', stroke: BLUE, width: 1, dash: [4, 3], fmt: (v) => fmtPct(v) },
+  { label: 'R@5 text→image', stroke: ORANGE, width: 1, dash: [4, 3], fmt: (v) => fmtPct(v) },
+];
+function recallData(s: StoreState): uPlot.AlignedData {
+  const e = s.evals;
+  const f = (k: 'recallI2T1' | 'recallT2I1' | 'recallI2T5' | 'recallT2I5') => e.map((p) => (Number.isFinite(p[k]) ? p[k] : null));
+  return [e.map((p) => p.step), f('recallI2T1'), f('recallT2I1'), f('recallI2T5'), f('recallT2I5')];
+}
+
 export function ChartsGrid() {
   return (
     <section className="charts-grid" aria-label="Training curves">
@@ -144,6 +157,16 @@ export function ChartsGrid() {
         series={gapSeries}
         version={evalsVersion}
         data={gapData}
+        emptyText="Appears after the first evaluation."
+      />
+      <LineChart
+        title="Retrieval recall@k"
+        caption="Validation pairs (up to 1024): share of images whose own caption ranks in the top k among all captions, and the reverse."
+        yLabel="recall"
+        series={recallSeries}
+        version={evalsVersion}
+        data={recallData}
+        yRange={[0, 1]}
         emptyText="Appears after the first evaluation."
       />
     </section>

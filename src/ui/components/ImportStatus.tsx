@@ -67,6 +67,15 @@ export function ImportStatus() {
           Import failed: {sum.error}
         </p>
       ) : null}
+      {sum.warnings?.length ? (
+        <ul className="skip-list" aria-label="Import warnings">
+          {sum.warnings.map((w, i) => (
+            <li key={i} data-testid="import-warning">
+              {w}
+            </li>
+          ))}
+        </ul>
+      ) : null}
       {sum.skipped.length ? (
         <>
           <ul className="skip-list">
