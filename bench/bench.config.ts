@@ -1,0 +1,23 @@
+import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
+
+// `npm run bench`: benchmarks run through the real app bundle in headless Chromium
+// (served by vite preview). Each bench prints a table and writes JSON to bench-results/.
+export default defineConfig({
+  testDir: '.',
+  testMatch: '**/*.bench.ts',
+  timeout: 900_000,
+  workers: 1,
+  reporter: [['list']],
+  use: {
+    baseURL: 'http://127.0.0.1:4174',
+    launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
+    viewport: { width: 1440, height: 1000 },
+  },
+  webServer: {
+    command: 'npx vite preview --host 127.0.0.1 --port 4174 --strictPort',
+    url: 'http://127.0.0.1:4174',
+    reuseExistingServer: false,
+    timeout: 60_000,
+  },
+});
