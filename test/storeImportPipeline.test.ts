@@ -219,3 +219,30 @@ describe('isQuotaError', () => {
     expect(isQuotaError(null)).toBe(false);
   });
 });
+
+describe('import pipeline: exact skip count and recorded splits', () => {
+  it('counts every skip even when the listed skips are capped', async () => {
+    const store = new MemoryStore();
+    const skips: ImportEvent[] = Array.from({ length: MAX_LISTED_SKIPS + 500 }, (_, i) => ({ kind: 'skip', skip: { file: `s.tar: k${i}`, reason: 'caption without an image' } }));
+    const { d } = deps([...skips, ...Array.from({ length: 12 }, (_, n) => pair(n))], store);
+    const sum = await runImportPipeline(settings(), d);
+    expect(sum.skippedCount).toBe(MAX_LISTED_SKIPS + 500);
+    expect(sum.skipped).toHaveLength(MAX_LISTED_SKIPS + 1);
+    expect(sum.skipped.at(-1)!.reason).toBe('500 more skipped');
+  });
+
+  it('a split recorded in the metadata (an export) overrides the hash split', async () => {
+    const store = new MemoryStore();
+    const withSplit = (n: number, split: string): ImportEvent => {
+      const e = pair(n) as Extract<ImportEvent, { kind: 'pair' }>;
+      return { kind: 'pair', pair: { ...e.pair, meta: { split } } };
+    };
+    // assignSplit would put k0 and k10 in val and the rest in train; the metadata says otherwise.
+    const list = [withSplit(0, 'train'), withSplit(1, 'val'), withSplit(2, 'val'), withSplit(10, 'train'), withSplit(3, 'nonsense'), pair(4)];
+    const { d } = deps(list, store);
+    await runImportPipeline(settings(), d);
+    const keysOf = (split: string) => [...store.shards.values()].filter((s) => s.split === split).flatMap((s) => s.keys);
+    expect(keysOf('val').sort()).toEqual(['k1', 'k2']);
+    expect(keysOf('train').sort()).toEqual(['k0', 'k10', 'k3', 'k4']);
+  });
+});

@@ -265,6 +265,8 @@ export interface ImportSummary {
   datasetId: string | null;
   name: string;
   imported: number;
+  /** Exact number of skips (the list below is capped at 1000 entries plus a "… more" line). */
+  skippedCount: number;
   skipped: SkipReport[];
   cancelled: boolean;
   /** Set when the import failed as a whole; nothing was stored. */

@@ -290,6 +290,7 @@ export const useDataStore = create<DataState>()((set, get) => ({
             jobId: s.importJob.jobId,
             datasetId: null,
             name: s.importJob.name,
+            skippedCount: 0,
             imported: s.importJob.progress?.pairs ?? 0,
             skipped: [],
             cancelled: false,

@@ -68,7 +68,7 @@ export async function runImportJob(
     events = importerFor(request);
   } catch (e) {
     const error = e instanceof Error ? e.message : String(e);
-    return { jobId: request.jobId, datasetId: null, name: request.name, imported: 0, skipped: [], cancelled: false, error, seconds: (Date.now() - t0) / 1000 };
+    return { jobId: request.jobId, datasetId: null, name: request.name, imported: 0, skippedCount: 0, skipped: [], cancelled: false, error, seconds: (Date.now() - t0) / 1000 };
   }
   return runImportPipeline(settings, {
     datasetId: newDatasetId(request.format),

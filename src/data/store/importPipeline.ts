@@ -37,6 +37,11 @@ export type ImportSettings = Omit<ImportRequest, 'files'>;
 class Cancelled extends Error {}
 class NoPairs extends Error {}
 
+function splitFromMeta(meta: unknown): Split | null {
+  const split = (meta as { split?: unknown } | undefined)?.split;
+  return split === 'train' || split === 'val' ? split : null;
+}
+
 export function noPairsMessage(skipped: number, listed: SkipReport[]): string {
   if (skipped === 0) return 'no valid pairs found: the selected files hold no image–caption pairs';
   const shown = listed.slice(0, 5).map((s) => `${s.file}: ${s.reason}`);
@@ -129,7 +134,9 @@ export async function runImportPipeline(settings: ImportSettings, deps: ImportPi
         }
         if (deps.isCancelled()) throw new Cancelled();
         seen.add(pair.key);
-        const split = deps.assignSplit(pair.key, valFraction);
+        // A split recorded in the pair's metadata (CLIP Lab's own export writes it) wins, so
+        // export → import keeps train and validation apart as they were.
+        const split = splitFromMeta(pair.meta) ?? deps.assignSplit(pair.key, valFraction);
         (split === 'train' ? trainCaptions : valCaptions).push(...captions);
         const shard = packer.add(split, pair.key, rgb, captions);
         if (shard) yield shard;
@@ -151,6 +158,7 @@ export async function runImportPipeline(settings: ImportSettings, deps: ImportPi
     datasetId: null,
     name,
     imported: 0,
+    skippedCount: skipCount,
     skipped: skipCount > skipped.length ? [...skipped, { file: '…', reason: `${skipCount - skipped.length} more skipped` }] : skipped,
     cancelled: false,
     seconds: (now() - t0) / 1000,

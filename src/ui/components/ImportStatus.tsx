@@ -51,7 +51,7 @@ export function ImportStatus() {
     <div className={`import-summary ${tone}`} data-testid="import-summary" role="status">
       <div className="summary-head">
         <strong>
-          Imported {sum.imported} pairs, skipped {sum.skipped.length}
+          Imported {sum.imported} pairs, skipped {sum.skippedCount}
         </strong>
         <span className="muted">
           {sum.name ? `“${sum.name}” · ` : ''}
@@ -87,7 +87,7 @@ export function ImportStatus() {
           </ul>
           {sum.skipped.length > SKIPS_SHOWN ? (
             <button type="button" className="link-button" onClick={() => setShowAll((v) => !v)}>
-              {showAll ? 'Show fewer' : `Show all ${fmtInt(sum.skipped.length)} skips`}
+              {showAll ? 'Show fewer' : `Show all ${fmtInt(sum.skippedCount)} skips`}
             </button>
           ) : null}
         </>
