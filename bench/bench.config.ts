@@ -5,6 +5,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
 // (served by vite preview). Each bench prints a table and writes JSON to bench-results/.
 export default defineConfig({
   testDir: '.',
+  outputDir: '../test-results/bench',
   testMatch: '**/*.bench.ts',
   timeout: 900_000,
   workers: 1,
@@ -16,6 +17,7 @@ export default defineConfig({
   },
   webServer: {
     command: 'npx vite preview --host 127.0.0.1 --port 4174 --strictPort',
+    cwd: '..',
     url: 'http://127.0.0.1:4174',
     reuseExistingServer: false,
     timeout: 60_000,
