@@ -36,9 +36,11 @@ export async function storeState<T = any>(page: Page, pick: string): Promise<T> 
   }, pick);
 }
 
+/** The trainer worker (the page also runs a data worker, and wasm may start helpers). */
 export async function trainerWorker(page: Page): Promise<Worker> {
-  await expect.poll(() => page.workers().length, { timeout: 30_000 }).toBeGreaterThan(0);
-  return page.workers()[0];
+  const find = () => page.workers().find((w) => w.url().includes('trainer.worker'));
+  await expect.poll(() => find() !== undefined, { timeout: 30_000 }).toBe(true);
+  return find()!;
 }
 
 /** Type into a labelled numeric field of the Run sidebar. */

@@ -1,11 +1,12 @@
 // Canary for tfjs 4.22's WebGPU int32 transpose defect (tracker #8638). Without the
 // postinstall fix (scripts/patch-tfjs-webgpu.mjs) the transpose shader fails to
 // compile on Chromium ≥ 141 and these results come back as zeros or stale data.
-import { expect, test, trainerWorker } from './fixtures';
+import { expect, test, trainerWorker, waitForBackend } from './fixtures';
 
 test('WebGPU transposes int32 and int32-backed tensors correctly', async ({ page, guard }) => {
   void guard;
   await page.goto('/');
+  await waitForBackend(page); // the worker's own backend benchmark switches backends: let it finish
   const worker = await trainerWorker(page);
   await expect.poll(() => worker.evaluate(() => typeof (globalThis as any).__clipLabTf), { timeout: 30_000 }).toBe('object');
   const result = await worker.evaluate(async () => {

@@ -4,7 +4,8 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ClipModel, batchToTensors, disposeBatchTensors } from '../src/model/clipModel';
 import { MODEL_PRESETS } from '../src/model/config';
-import { Trainer } from '../src/train/trainStep';
+import { createClipObjective } from '../src/objectives/clipObjective';
+import { Trainer, disposeStepResult } from '../src/train/trainStep';
 import { Rng } from '../src/util/prng';
 
 beforeAll(async () => {
@@ -44,7 +45,7 @@ describe('Trainer', () => {
       ...OPT,
       weightDecay: 0.1,
       gradClip: 1.0,
-    });
+    }, createClipObjective());
     const batch = batchToTensors(syntheticBatch(8, 123));
     const losses: number[] = [];
     const counts: number[] = [];
@@ -53,8 +54,7 @@ describe('Trainer', () => {
       losses.push(r.loss.dataSync()[0]);
       const gn = r.gradNorm.dataSync()[0];
       expect(Number.isFinite(gn) && gn > 0).toBe(true);
-      r.loss.dispose();
-      r.gradNorm.dispose();
+      disposeStepResult(r);
       counts.push(tf.memory().numTensors);
     }
     expect(trainer.stepCount).toBe(30);
@@ -76,7 +76,7 @@ describe('Trainer', () => {
     const trainer = new Trainer(model, {
       ...OPT,
       gradClip: 0,
-    });
+    }, createClipObjective());
     const batch = batchToTensors(syntheticBatch(4, 5));
     const before = model.params.get('txt.proj.w').dataSync().slice();
     expect(() => trainer.step(batch)).toThrow(/schedule/);
@@ -87,8 +87,7 @@ describe('Trainer', () => {
     expect(t).toBeGreaterThanOrEqual(0);
     expect(t).toBeLessThanOrEqual(Math.log(100) + 1e-6);
     expect(Array.from(model.params.get('txt.proj.w').dataSync())).not.toEqual(Array.from(before));
-    r.loss.dispose();
-    r.gradNorm.dispose();
+    disposeStepResult(r);
     disposeBatchTensors(batch);
     trainer.dispose();
     model.dispose();

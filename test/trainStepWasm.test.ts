@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ClipModel, batchToTensors, disposeBatchTensors } from '../src/model/clipModel';
 import { MODEL_PRESETS, type ModelConfig } from '../src/model/config';
-import { Trainer } from '../src/train/trainStep';
+import { createClipObjective } from '../src/objectives/clipObjective';
+import { Trainer, disposeStepResult } from '../src/train/trainStep';
 import { Rng } from '../src/util/prng';
 
 const cfg: ModelConfig = { ...MODEL_PRESETS.tiny, image: { ...MODEL_PRESETS.tiny.image, pooling: 'cls' } };
@@ -35,15 +36,14 @@ async function run(backend: string): Promise<{ losses: number[]; counts: number[
     beta2: 0.98,
     eps: 1e-6,
     gradClip: 1,
-  });
+  }, createClipObjective());
   const t = batchToTensors(batch(6));
   const losses: number[] = [];
   const counts: number[] = [];
   for (let k = 0; k < 6; k++) {
     const r = trainer.step(t);
     losses.push((await r.loss.data())[0]);
-    r.loss.dispose();
-    r.gradNorm.dispose();
+    disposeStepResult(r);
     counts.push(tf.memory().numTensors);
   }
   disposeBatchTensors(t);

@@ -18,6 +18,7 @@ export function defaultTrainConfig(preset: PresetName = 'tiny'): TrainConfig {
       twoObjectProb: 0.3,
       vocabSize: model.text.vocabSize,
     },
+    objective: { kind: 'clip' },
     preset,
     model,
     optim: { lr: 2e-3, minLr: 1e-4, warmupSteps: 100, weightDecay: 0.1, beta1: 0.9, beta2: 0.98, eps: 1e-6, gradClip: 1.0 },

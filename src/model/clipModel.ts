@@ -28,14 +28,33 @@ export class ClipModel {
     return this.params.count();
   }
 
-  /** images [B, S, S, 3] → unit image embeddings u [B, D]. */
-  encodeImages(images: tf.Tensor4D): tf.Tensor2D {
-    return tf.tidy(() => l2Normalize(this.image.forward(images)) as tf.Tensor2D);
+  /** images [B, S, S, 3] → projected image embeddings before L2 normalisation [B, D]. */
+  encodeImagesRaw(images: tf.Tensor4D): tf.Tensor2D {
+    return tf.tidy(() => this.image.forward(images));
   }
 
-  /** tokens [B, T] int32, eot [B] int32 → unit text embeddings v [B, D]. */
+  /** tokens [B, T] int32, eot [B] int32 → projected text embeddings before L2 normalisation [B, D]. */
+  encodeTextsRaw(tokens: tf.Tensor2D, eot: tf.Tensor1D): tf.Tensor2D {
+    return tf.tidy(() => this.text.forward(tokens, eot));
+  }
+
+  /** images [B, S, S, 3] → unit image embeddings u [B, D] = l2Normalize(encodeImagesRaw). */
+  encodeImages(images: tf.Tensor4D): tf.Tensor2D {
+    return tf.tidy(() => l2Normalize(this.encodeImagesRaw(images)) as tf.Tensor2D);
+  }
+
+  /** tokens [B, T] int32, eot [B] int32 → unit text embeddings v [B, D] = l2Normalize(encodeTextsRaw). */
   encodeTexts(tokens: tf.Tensor2D, eot: tf.Tensor1D): tf.Tensor2D {
-    return tf.tidy(() => l2Normalize(this.text.forward(tokens, eot)) as tf.Tensor2D);
+    return tf.tidy(() => l2Normalize(this.encodeTextsRaw(tokens, eot)) as tf.Tensor2D);
+  }
+
+  /**
+   * Re-initialise t (e.g. SigLIP starts at ln 10 instead of the config's CLIP value, methods.md §2).
+   * Call before training; the clamp [0, maxLogitScale] still applies after every step.
+   */
+  setLogitScale(t: number): void {
+    if (!Number.isFinite(t)) throw new Error(`logit scale must be finite, got ${t}`);
+    tf.tidy(() => this.logitScale.assign(tf.scalar(t, 'float32')));
   }
 
   /** t ← clip(t, 0, maxLogitScale), on device, no reads. */

@@ -73,8 +73,21 @@ export interface OptimConfig {
   gradClip: number;
 }
 
+/** Training objective and its hyperparameters (methods.md §1–§4). */
+export type ObjectiveConfig =
+  | { kind: 'clip' }
+  /** CLIP + λ·(1/N)Σ||u_i − v_i||² (Chen, Deng, Li & Gu 2024; methods.md §3). */
+  | { kind: 'pospair'; lambda: number }
+  /** Pairwise sigmoid loss with learnable scale (init t = ln 10) and bias (init −10) (methods.md §2). */
+  | { kind: 'siglip'; initLogitScale: number; initBias: number }
+  /** CLIP + λ1·in-modal + λ2·cross-modal cycle consistency (methods.md §4). */
+  | { kind: 'cyclip'; lambdaInModal: number; lambdaCrossModal: number };
+
+export type ObjectiveKind = ObjectiveConfig['kind'];
+
 export interface TrainConfig {
   dataset: DatasetSpec;
+  objective: ObjectiveConfig;
   preset: PresetName;
   model: ModelConfig;
   optim: OptimConfig;
@@ -142,6 +155,12 @@ export interface MetricsReport {
   /** Pairs per second over the window (one value per window, repeated per step). */
   pairsPerSec: Float32Array;
   stepMs: Float32Array;
+  /** mean_i S_ii of each step's batch (unscaled cosines). */
+  meanPositive: Float32Array;
+  /** mean_i (S_ii − max_{j≠i} S_ij) of each step's batch. */
+  meanMargin: Float32Array;
+  /** The objective's named loss terms and extra scalars (e.g. clip, reg, bias), per step. */
+  components: Record<string, Float32Array>;
 }
 
 export interface EvalReport {
@@ -209,7 +228,14 @@ export type Report = ReaderBenchReport | StatusReport | ProgressReport | Metrics
 
 /** Typed-array fields of a report, to pass as transferables. */
 export function transferablesOf(r: Report): Transferable[] {
-  if (r.type === 'metrics') return [r.step.buffer, r.loss.buffer, r.logitScale.buffer, r.lr.buffer, r.gradNorm.buffer, r.pairsPerSec.buffer, r.stepMs.buffer];
+  if (r.type === 'metrics') {
+    const arrays: ArrayBufferView[] = [r.step, r.loss, r.logitScale, r.lr, r.gradNorm, r.pairsPerSec, r.stepMs, r.meanPositive, r.meanMargin];
+    if (r.components) arrays.push(...Object.values(r.components));
+    // A buffer may be listed once only (postMessage throws on duplicates); shared memory is never transferred.
+    const out = new Set<ArrayBuffer>();
+    for (const a of arrays) if (a && a.buffer instanceof ArrayBuffer) out.add(a.buffer);
+    return [...out];
+  }
   if (r.type === 'eval') return [r.similarity.buffer];
   return [];
 }

@@ -1,9 +1,13 @@
-// One CLIP training step (methods.md §1): grads of L(u, v, t) w.r.t. all params incl. t (registry
-// order) → global-norm clip → AdamW (decay on matrices only) with lr from the schedule → clamp t.
-// All inside tidy; returns loss and pre-clip grad norm as kept scalars (caller reads them in batches, then disposes).
+// One training step for any objective (methods.md §1–§4): raw projected embeddings → L2 normalise →
+// objective loss L(u, v, t, own params) → grads w.r.t. every registered param (registry order, incl. t and
+// the objective's params) → global-norm clip → AdamW (decay per param flag) with lr from the schedule →
+// clamp t → objective.afterStep(). All on device inside one tidy; every result is a scalar tensor the caller
+// reads in batches and then disposes (no per-step GPU→CPU reads here).
 import * as tf from '@tensorflow/tfjs';
 import type { BatchTensors, ClipModel } from '../model/clipModel';
-import { clipLoss, type ContrastiveLossFn } from '../objectives/clipLoss';
+import { l2Normalize } from '../model/layers';
+import { contrastiveStats } from '../objectives/clipLoss';
+import type { Objective } from '../objectives/objective';
 import { AdamW } from './adamw';
 import { clipByGlobalNorm } from './gradClip';
 import { lrAt, type LrSchedule } from './schedule';
@@ -20,21 +24,47 @@ export interface TrainerConfig {
   schedule?: LrSchedule;
 }
 
+/** Every tensor is a fresh scalar owned by the caller (dispose after reading, e.g. via disposeStepResult). */
 export interface StepResult {
+  /** Total objective loss (before the update). */
   loss: tf.Scalar;
+  /** Global gradient norm before clipping. */
   gradNorm: tf.Scalar;
   /** Learning rate used for this step (known in JS, no read). */
   lr: number;
+  /** The objective's named loss terms, weighted as they enter `loss` (before the update). */
+  components: Record<string, tf.Scalar>;
+  /** mean_i S_ii of the batch (unscaled cosines, before the update). */
+  meanPositive: tf.Scalar;
+  /** mean_i (S_ii − max_{j≠i} S_ij) of the batch (before the update); NaN when N = 1. */
+  meanMargin: tf.Scalar;
+  /** Snapshots of objective.extraScalars() AFTER the update and afterStep (e.g. SigLIP's bias). */
+  extras: Record<string, tf.Scalar>;
+}
+
+/** Dispose every tensor of a StepResult. */
+export function disposeStepResult(r: StepResult): void {
+  tf.dispose([r.loss, r.gradNorm, r.meanPositive, r.meanMargin, ...Object.values(r.components), ...Object.values(r.extras)]);
 }
 
 export class Trainer {
   readonly optimizer: AdamW;
+  /** Variables the optimizer updates, in registry order at construction. */
+  private readonly vars: tf.Variable[];
 
+  /**
+   * Create the objective (createObjective) BEFORE the Trainer: the optimizer covers exactly the
+   * parameters registered now, and step() refuses to run if the registry grows later.
+   */
   constructor(
     readonly model: ClipModel,
     readonly config: TrainerConfig,
-    readonly lossFn: ContrastiveLossFn = clipLoss,
+    readonly objective: Objective,
   ) {
+    if (!objective) throw new Error('Trainer: an objective is required (see createObjective)');
+    const clash = Object.keys(objective.extraScalars()).filter((k) => objective.componentNames.includes(k));
+    if (clash.length) throw new Error(`objective ${objective.kind}: extra scalar names clash with components: ${clash.join(', ')}`);
+    this.vars = model.params.variables();
     this.optimizer = new AdamW(
       model.params.params.map((p) => ({ variable: p.variable, decay: p.decay })),
       { weightDecay: config.weightDecay, beta1: config.beta1, beta2: config.beta2, epsilon: config.eps },
@@ -52,23 +82,69 @@ export class Trainer {
       if (!this.config.schedule) throw new Error('Trainer.step: pass lr or configure a schedule');
       lr = lrAt(this.stepCount, this.config.schedule);
     }
+    const { model, objective, vars } = this;
+    if (model.params.params.length !== vars.length) {
+      throw new Error(
+        `Trainer.step: the model has ${model.params.params.length} parameters but the optimizer was built with ${vars.length}: ` +
+          'create the objective (createObjective) before the Trainer',
+      );
+    }
     const stepLr = lr;
     const clip = this.config.gradClip > 0 ? this.config.gradClip : Infinity;
-    const { model } = this;
-    const vars = model.params.variables();
-    const { loss, gradNorm } = tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(() => {
-        const u = model.encodeImages(batch.images);
-        const v = model.encodeTexts(batch.tokens, batch.eot);
-        return this.lossFn(u, v, model.logitScale);
-      }, vars);
-      const ordered = vars.map((x) => grads[x.name] ?? null);
-      const clipped = clipByGlobalNorm(ordered, clip);
-      this.optimizer.apply(clipped.grads, stepLr);
-      model.clampLogitScale();
-      return { loss: value, gradNorm: clipped.norm };
+    const componentNames = objective.componentNames;
+
+    return tf.tidy(() => {
+      // Tensors made inside the gradient function die with its scope unless kept: keep clones of the
+      // side outputs (shared data, no copy), hand out ordinary clones of those below, drop the kept ones.
+      const kept: tf.Scalar[] = [];
+      const keep = (x: tf.Scalar): tf.Scalar => {
+        const k = tf.keep(tf.clone(x));
+        kept.push(k);
+        return k;
+      };
+      try {
+        const side: { components?: Record<string, tf.Scalar>; meanPositive?: tf.Scalar; meanMargin?: tf.Scalar } = {};
+        const { value, grads } = tf.variableGrads(() => {
+          const uRaw = model.encodeImagesRaw(batch.images);
+          const vRaw = model.encodeTextsRaw(batch.tokens, batch.eot);
+          const u = l2Normalize(uRaw) as tf.Tensor2D;
+          const v = l2Normalize(vRaw) as tf.Tensor2D;
+          const out = objective.compute({ uRaw, vRaw, u, v, logitScale: model.logitScale });
+          const stats = contrastiveStats(u, v);
+          const components: Record<string, tf.Scalar> = {};
+          for (const name of componentNames) {
+            const c = out.components[name];
+            if (!c) throw new Error(`objective ${objective.kind} did not return component "${name}"`);
+            components[name] = keep(c);
+          }
+          side.components = components;
+          side.meanPositive = keep(stats.meanPositive);
+          side.meanMargin = keep(stats.meanMargin);
+          return out.loss;
+        }, vars);
+        const ordered = vars.map((x) => grads[x.name] ?? null);
+        const clipped = clipByGlobalNorm(ordered, clip);
+        this.optimizer.apply(clipped.grads, stepLr);
+        model.clampLogitScale();
+        objective.afterStep();
+        if (!side.components || !side.meanPositive || !side.meanMargin) throw new Error('Trainer.step: the loss function did not run');
+        const components: Record<string, tf.Scalar> = {};
+        for (const [name, c] of Object.entries(side.components)) components[name] = tf.clone(c);
+        const extras: Record<string, tf.Scalar> = {};
+        for (const [name, x] of Object.entries(objective.extraScalars())) extras[name] = tf.clone(x) as tf.Scalar;
+        return {
+          loss: value,
+          gradNorm: clipped.norm,
+          lr: stepLr,
+          components,
+          meanPositive: tf.clone(side.meanPositive),
+          meanMargin: tf.clone(side.meanMargin),
+          extras,
+        };
+      } finally {
+        tf.dispose(kept);
+      }
     });
-    return { loss, gradNorm, lr: stepLr };
   }
 
   dispose(): void {

@@ -6,6 +6,8 @@ import { defaultTrainConfig } from '../config/defaultTrainConfig';
 import { MODEL_PRESETS, type ModelConfig, type PresetName } from '../model/config';
 import type {
   BackendChoice,
+  ObjectiveConfig,
+  ObjectiveKind,
   BackendInfo,
   DatasetReport,
   ShapesDatasetSpec,
@@ -18,6 +20,19 @@ import type {
   TrainConfig,
 } from '../protocol/messages';
 import { MetricRing, type MetricPoint } from './metricRing';
+import { defaultObjective, objectiveOf, withObjective } from './objectives';
+import {
+  RUNS_CAP,
+  appendRunEval,
+  appendRunMetrics,
+  createRun,
+  evalPointOf,
+  flushRun,
+  loadRuns,
+  saveRuns,
+  type CompareMetric,
+  type RunRecord,
+} from './runHistory';
 
 export const BACKEND_STORAGE_KEY = 'clip-lab:backend';
 const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'webgpu', 'wasm', 'webgl', 'cpu'];
@@ -84,6 +99,8 @@ export interface StoreState {
   metrics: MetricRing;
   /** Bumped on every append / clear of `metrics` (subscribe to it to redraw). */
   metricsVersion: number;
+  /** Objective components present in `metrics` (loss terms and extras such as SigLIP's bias), in order of appearance. */
+  componentNames: string[];
   /** The most recent metrics point (for tests and quick readouts). */
   latest: MetricPoint | null;
   /** Mean stepMs of the last ~50 steps, for the ETA. */
@@ -93,6 +110,21 @@ export interface StoreState {
   readerBench: ReaderBenchReport | null;
   numClasses: number;
   similarity: SimilaritySnapshot | null;
+
+  // ---- kept runs (Compare runs card)
+  /** The last RUNS_CAP runs, oldest first; the one training is mutated in place (see runsVersion). */
+  runs: RunRecord[];
+  /** Bumped whenever a run record gains points or the list changes (charts subscribe to it). */
+  runsVersion: number;
+  /** Id of the run the worker is training now (null before the first Start in this page). */
+  currentRunId: number | null;
+  /** Next run id (#1, #2, …; persisted with the runs). */
+  nextRunId: number;
+  /** Ids of the runs drawn in the comparison chart. */
+  compareSelected: number[];
+  compareMetric: CompareMetric;
+  /** Last settings of each objective, restored when switching back to it. */
+  objectiveMemory: Partial<Record<ObjectiveKind, ObjectiveConfig>>;
 
   // ---- actions
   applyReport: (r: Report) => void;
@@ -104,9 +136,16 @@ export interface StoreState {
   /** Trains on a stored dataset (imported or built in). */
   chooseDataset: (spec: StoredDatasetSpec) => void;
   setView: (v: View) => void;
+  /** Switches the objective, restoring that objective's last settings (or its defaults). */
+  setObjectiveKind: (kind: ObjectiveKind) => void;
+  setObjective: (o: ObjectiveConfig) => void;
+  toggleCompareRun: (id: number) => void;
+  setCompareMetric: (m: CompareMetric) => void;
+  /** Forgets every kept run (and its stored copy). */
+  clearRuns: () => void;
   resetConfig: () => void;
   setBackendChoice: (b: BackendChoice) => void;
-  /** Clears metrics, evals and similarity; remembers the config of the new run. */
+  /** Clears metrics, evals and similarity; remembers the config of the new run and records it in `runs`. */
   beginRun: (config: TrainConfig) => void;
   addError: (message: string, context: string) => void;
   dismissError: (id: number) => void;
@@ -175,8 +214,33 @@ function initialView(): View {
 }
 
 const INITIAL_CONFIG = defaultTrainConfig('tiny');
+const INITIAL_RUNS = loadRuns();
 
 let errorId = 0;
+
+// Saving the kept runs: at most every 2 s while training, at once when a run ends.
+const SAVE_DELAY_MS = 2000;
+let saveTimer: ReturnType<typeof setTimeout> | undefined;
+function persistRuns(now = false): void {
+  if (saveTimer !== undefined) {
+    if (!now) return;
+    clearTimeout(saveTimer);
+    saveTimer = undefined;
+  }
+  const write = () => {
+    saveTimer = undefined;
+    const s = useStore.getState();
+    saveRuns(s.runs, s.nextRunId);
+  };
+  if (now) write();
+  else saveTimer = setTimeout(write, SAVE_DELAY_MS);
+}
+
+const ENDED: ReadonlySet<RunState> = new Set<RunState>(['done', 'stopped', 'error']);
+const ACTIVE: ReadonlySet<RunState> = new Set<RunState>(['preparing', 'running', 'paused']);
+/** Whether the worker has reported the current run as active yet (a late status of the
+ *  previous run, arriving just after Start, must not end the new one). */
+let currentRunActive = false;
 
 export const useStore = create<StoreState>()((set, get) => ({
   config: INITIAL_CONFIG,
@@ -195,6 +259,7 @@ export const useStore = create<StoreState>()((set, get) => ({
   errors: [],
   metrics: new MetricRing(),
   metricsVersion: 0,
+  componentNames: [],
   latest: null,
   recentStepMs: NaN,
   evals: [],
@@ -202,11 +267,29 @@ export const useStore = create<StoreState>()((set, get) => ({
   numClasses: 0,
   similarity: null,
 
+  runs: INITIAL_RUNS.runs,
+  runsVersion: 0,
+  currentRunId: null,
+  nextRunId: INITIAL_RUNS.nextId,
+  compareSelected: INITIAL_RUNS.runs.map((r) => r.id),
+  compareMetric: 'loss',
+  objectiveMemory: {},
+
   applyReport: (r) => {
     switch (r.type) {
-      case 'status':
+      case 'status': {
         set({ status: r, statusReceived: true });
+        // The run being trained ends: record how, emit its last partial bucket, save.
+        const run = currentRun(get());
+        if (ACTIVE.has(r.state)) currentRunActive = true;
+        else if (run && run.outcome === 'running' && currentRunActive && ENDED.has(r.state)) {
+          flushRun(run);
+          run.outcome = r.state as RunRecord['outcome'];
+          set((s) => ({ runs: [...s.runs], runsVersion: s.runsVersion + 1 }));
+          persistRuns(true);
+        }
         return;
+      }
       case 'progress': {
         const progress = { ...get().progress, [r.phase]: r };
         if (r.phase === 'training') set({ progress });
@@ -221,7 +304,22 @@ export const useStore = create<StoreState>()((set, get) => ({
         const prev = metrics.last();
         if (prev && r.step[0]! < prev.step) metrics.clear();
         metrics.append(r);
-        set({ metricsVersion: metricsVersion + 1, latest: metrics.last(), recentStepMs: metrics.recentMean('stepMs', 50) });
+        const names = metrics.componentNames();
+        const known = get().componentNames;
+        const componentNames = names.length === known.length && names.every((n, i) => n === known[i]) ? known : names;
+        const run = currentRun(get());
+        const recorded = run !== undefined && run.outcome === 'running' && !(r.step[0]! < run.lastStep);
+        if (recorded) {
+          appendRunMetrics(run, r);
+          persistRuns();
+        }
+        set((s) => ({
+          metricsVersion: metricsVersion + 1,
+          componentNames,
+          latest: metrics.last(),
+          recentStepMs: metrics.recentMean('stepMs', 50),
+          runsVersion: recorded ? s.runsVersion + 1 : s.runsVersion,
+        }));
         return;
       }
       case 'eval': {
@@ -243,7 +341,13 @@ export const useStore = create<StoreState>()((set, get) => ({
         const evals = get().evals.filter((e) => e.step < r.step);
         evals.push(point);
         if (evals.length > EVAL_HISTORY_CAP) evals.splice(0, evals.length - EVAL_HISTORY_CAP);
+        const run = currentRun(get());
+        if (run) {
+          appendRunEval(run, evalPointOf(r));
+          persistRuns();
+        }
         set({
+          runsVersion: get().runsVersion + (run ? 1 : 0),
           evals,
           numClasses: r.numClasses,
           similarity:
@@ -296,6 +400,29 @@ export const useStore = create<StoreState>()((set, get) => ({
     set({ view: v });
   },
 
+  setObjectiveKind: (kind) =>
+    set((s) => {
+      const current = objectiveOf(s.config);
+      if (current.kind === kind) return {};
+      const objectiveMemory = { ...s.objectiveMemory, [current.kind]: current };
+      const objective = objectiveMemory[kind] ?? defaultObjective(kind);
+      return { objectiveMemory, ...withConfig(s, { ...s.config, objective }) };
+    }),
+
+  setObjective: (objective) => set((s) => withConfig(s, { ...s.config, objective })),
+
+  toggleCompareRun: (id) =>
+    set((s) => ({
+      compareSelected: s.compareSelected.includes(id) ? s.compareSelected.filter((x) => x !== id) : [...s.compareSelected, id],
+    })),
+
+  setCompareMetric: (m) => set({ compareMetric: m }),
+
+  clearRuns: () => {
+    set((s) => ({ runs: [], compareSelected: [], currentRunId: null, nextRunId: 1, runsVersion: s.runsVersion + 1 }));
+    persistRuns(true);
+  },
+
   resetConfig: () =>
     set((s) => {
       const config = defaultTrainConfig(s.preset);
@@ -310,9 +437,29 @@ export const useStore = create<StoreState>()((set, get) => ({
   beginRun: (config) => {
     const { metrics, metricsVersion } = get();
     metrics.clear();
+    const previous = currentRun(get());
+    if (previous && previous.outcome === 'running') {
+      flushRun(previous);
+      previous.outcome = 'stopped';
+    }
+    currentRunActive = false;
+    set((s) => {
+      const run = createRun(s.nextRunId, config);
+      const runs = [...s.runs, run].slice(-RUNS_CAP);
+      const kept = new Set(runs.map((x) => x.id));
+      return {
+        runs,
+        currentRunId: run.id,
+        nextRunId: s.nextRunId + 1,
+        compareSelected: [...s.compareSelected.filter((id) => kept.has(id)), run.id],
+        runsVersion: s.runsVersion + 1,
+      };
+    });
+    persistRuns(true);
     set({
-      runConfig: structuredClone(config),
+      runConfig: withObjective(structuredClone(config)),
       metricsVersion: metricsVersion + 1,
+      componentNames: [],
       latest: null,
       recentStepMs: NaN,
       evals: [],
@@ -335,6 +482,10 @@ export const useStore = create<StoreState>()((set, get) => ({
 
   setLocalState: (state) => set((s) => ({ status: { ...s.status, state } })),
 }));
+
+function currentRun(s: StoreState): RunRecord | undefined {
+  return s.currentRunId === null ? undefined : s.runs.find((r) => r.id === s.currentRunId);
+}
 
 /** States in which the run settings cannot be edited. */
 export function isBusy(state: RunState): boolean {

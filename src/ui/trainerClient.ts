@@ -1,6 +1,7 @@
 // Owns the trainer Web Worker: sends Commands, dispatches every Report into the store.
 // The UI never imports tfjs; all tensors live in the worker.
 import type { BackendChoice, Command, Report } from '../protocol/messages';
+import { withObjective } from './objectives';
 import { useStore } from './store';
 import './testHook';
 
@@ -57,7 +58,7 @@ export function startTrainerClient(): void {
 /** Start: configure with the current settings, then start. */
 export function startRun(): void {
   const s = useStore.getState();
-  const config = structuredClone(s.config);
+  const config = withObjective(structuredClone(s.config));
   s.beginRun(config);
   send({ type: 'configure', config });
   send({ type: 'start' });
@@ -68,7 +69,7 @@ export function stepRun(): void {
   const s = useStore.getState();
   const state = s.status.state;
   if (state !== 'ready' && state !== 'paused') {
-    const config = structuredClone(s.config);
+    const config = withObjective(structuredClone(s.config));
     s.beginRun(config);
     send({ type: 'configure', config });
   }

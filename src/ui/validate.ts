@@ -2,6 +2,7 @@
 import { validateModelConfig } from '../model/config';
 import { COLOURS, SHAPES } from '../data/shapes/attributes';
 import type { DatasetSummary, TrainConfig } from '../protocol/messages';
+import { objectiveOf, objectiveProblems } from './objectives';
 
 /** What the data worker knows, for checks of a stored dataset choice. */
 export interface DataContext {
@@ -28,6 +29,7 @@ export function configProblems(c: TrainConfig, data?: DataContext): string[] {
   if (c.batchSize < 2) out.push('batch size must be at least 2 (contrastive learning needs negatives)');
   if (c.steps < 1) out.push('steps must be at least 1');
   if (!(c.optim.lr > 0)) out.push('learning rate must be positive');
+  out.push(...objectiveProblems(objectiveOf(c)));
   const ds = c.dataset;
   if (ds.kind === 'shapes') {
     if (ds.trainPairs < c.batchSize) out.push('train pairs must be at least the batch size');

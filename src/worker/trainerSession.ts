@@ -8,9 +8,10 @@ import { ensureShapesDataset } from '../data/builtin/shapesDataset';
 import { ShardReader, type LabelledBatch } from '../data/store/shardReader';
 import { cleanIncomplete, getDataset, readShard } from '../data/store/shardStore';
 import type { DatasetManifest } from '../data/store/types';
-import { ClipModel, batchToTensors } from '../model/clipModel';
+import { ClipModel, batchToTensors, disposeBatchTensors } from '../model/clipModel';
 import { BpeTokenizer } from '../tokenizer/bpe';
-import { Trainer } from '../train/trainStep';
+import { createObjective, DEFAULT_OBJECTIVE } from '../objectives/createObjective';
+import { Trainer, type StepResult } from '../train/trainStep';
 import { lrAt } from '../train/schedule';
 import type { BackendChoice, BackendInfo, Command, Report, RunState, TrainConfig } from '../protocol/messages';
 import { evaluateModel } from './evaluate';
@@ -191,7 +192,13 @@ export class TrainerSession {
     });
     this.post({ type: 'progress', phase: 'model', done: 0, total: 1, message: 'Building the model…' });
     this.model = new ClipModel(model, config.seed);
-    this.trainer = new Trainer(this.model, config.optim);
+    // The objective first: it may register its own parameters (SigLIP's bias) and re-initialise t,
+    // and the Trainer's optimizer covers exactly the parameters registered when it is created.
+    // Saved configs from before objectives existed have none: plain CLIP.
+    const objectiveConfig = config.objective ?? DEFAULT_OBJECTIVE;
+    const objective = createObjective(objectiveConfig, this.model);
+    this.config = { ...this.config, objective: objectiveConfig };
+    this.trainer = new Trainer(this.model, config.optim, objective);
     this.reader = this.makeReader();
     this.post({ type: 'progress', phase: 'model', done: 1, total: 1, message: 'Ready' });
     this.setState('ready');
@@ -256,14 +263,28 @@ export class TrainerSession {
     const batch = await reader.nextBatch();
     const tData = performance.now();
     const lr = lrAt(this.step, config.optim.lr, config.optim.minLr, config.optim.warmupSteps, config.steps);
-    const out = tf.tidy(() => {
-      const t = batchToTensors(batch);
-      const r = trainer.step(t, lr);
-      return { loss: r.loss, gradNorm: r.gradNorm, scale: this.model!.logitScale.exp() as tf.Scalar };
-    });
+    const t = batchToTensors(batch);
+    let r: StepResult;
+    try {
+      r = trainer.step(t, lr);
+    } finally {
+      disposeBatchTensors(t);
+    }
+    const scale = tf.tidy(() => tf.exp(trainer.model.logitScale) as tf.Scalar);
     this.step++;
     this.lastBatch = batch;
-    this.window.push(this.step, lr, out.loss, out.scale, out.gradNorm, tData - t0, performance.now() - t0);
+    this.window.push({
+      step: this.step,
+      lr,
+      loss: r.loss,
+      scale,
+      gradNorm: r.gradNorm,
+      meanPositive: r.meanPositive,
+      meanMargin: r.meanMargin,
+      components: { ...r.components, ...r.extras },
+      dataMs: tData - t0,
+      stepMs: performance.now() - t0,
+    });
   }
 
   private async flushMetrics(): Promise<void> {

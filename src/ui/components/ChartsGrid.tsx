@@ -1,6 +1,9 @@
+import { useMemo } from 'react';
 import type uPlot from 'uplot';
+import type { ObjectiveKind } from '../../protocol/messages';
 import { fmtNum, fmtPct } from '../format';
-import type { StoreState } from '../store';
+import { NON_LOSS_COMPONENTS, componentLabel, objectiveOf } from '../objectives';
+import { useStore, type StoreState } from '../store';
 import { LineChart, type SeriesSpec } from './LineChart';
 
 // ---- colours (match styles.css)
@@ -9,6 +12,7 @@ const ORANGE = '#f0a35b';
 const GREEN = '#4fc08d';
 const PURPLE = '#b48ef0';
 const GREY = '#8d99b0';
+const TERM_COLOURS = [ORANGE, GREEN, PURPLE, '#ef7bb4', '#5bd0e0', '#f0c05b'];
 
 const metricsVersion = (s: StoreState) => s.metricsVersion;
 const evalsVersion = (s: StoreState) => s.evals;
@@ -33,6 +37,9 @@ function ema(values: number[], beta: number): number[] {
 
 const nullify = (a: number[]): (number | null)[] => a.map((v) => (Number.isFinite(v) ? v : null));
 
+/** The objective of the run on screen (the settings' one before any run). */
+const shownObjective = (s: StoreState): ObjectiveKind => objectiveOf(s.runConfig ?? s.config).kind;
+
 // ---- loss
 const lossSeries: SeriesSpec[] = [
   { label: 'loss', stroke: 'rgba(91, 141, 239, 0.45)', width: 1 },
@@ -43,14 +50,68 @@ function lossData(s: StoreState): uPlot.AlignedData {
   const x = s.metrics.column('step');
   const loss = s.metrics.column('loss');
   const b = s.runConfig?.batchSize ?? s.config.batchSize;
-  const chance = Math.log(b);
+  // ln B is the loss of random guessing for a softmax over the batch, not for SigLIP's sigmoid loss.
+  const chance = shownObjective(s) === 'siglip' ? null : Math.log(b);
   return [x, nullify(loss), nullify(ema(loss, 0.95)), x.map(() => chance)];
+}
+
+const LOSS_CAPTIONS: Record<ObjectiveKind, string> = {
+  clip: 'Symmetric InfoNCE: mean of image→text and text→image cross-entropy over the batch. Dashed: ln B, the loss of random guessing.',
+  pospair: 'InfoNCE plus λ·R, the mean squared distance between matching embeddings. Dashed: ln B, the InfoNCE loss of random guessing.',
+  siglip: 'Sigmoid loss: per image, the sum over all B captions of −log σ(±(s·S_ij + b)). There is no ln B chance level (no softmax).',
+  cyclip: 'InfoNCE plus the two weighted cycle-consistency terms. Dashed: ln B, the InfoNCE loss of random guessing.',
+};
+
+// ---- loss terms (the objective's named components, each weighted as it enters the loss)
+function termNames(names: readonly string[]): string[] {
+  return names.filter((n) => !NON_LOSS_COMPONENTS.has(n));
+}
+function termsSeries(names: readonly string[]): SeriesSpec[] {
+  return [
+    { label: 'total', stroke: BLUE, width: 2 },
+    ...termNames(names).map<SeriesSpec>((n, i) => ({ label: componentLabel(n), stroke: TERM_COLOURS[i % TERM_COLOURS.length]!, width: 1.5 })),
+  ];
+}
+function termsData(s: StoreState): uPlot.AlignedData {
+  const x = s.metrics.column('step');
+  // Lightly smoothed: per-step terms of a small batch are noisy.
+  const smooth = (a: number[]) => nullify(ema(a, 0.8));
+  return [x, smooth(s.metrics.column('loss')), ...termNames(s.componentNames).map((n) => smooth(s.metrics.componentColumn(n)))];
+}
+
+// ---- positive similarity and margin (methods.md §3)
+const posSeries: SeriesSpec[] = [
+  { label: 'mean S_ii', stroke: 'rgba(79, 192, 141, 0.4)', width: 1 },
+  { label: 'S_ii smoothed', stroke: GREEN, width: 2 },
+  { label: 'mean margin', stroke: 'rgba(180, 142, 240, 0.4)', width: 1 },
+  { label: 'margin smoothed', stroke: PURPLE, width: 2 },
+];
+function posData(s: StoreState): uPlot.AlignedData {
+  const pos = s.metrics.column('meanPositive');
+  const margin = s.metrics.column('meanMargin');
+  // A trainer that does not report these yet: an empty chart rather than a flat nothing.
+  if (!pos.some(Number.isFinite) && !margin.some(Number.isFinite)) return [[], [], [], [], []];
+  return [s.metrics.column('step'), nullify(pos), nullify(ema(pos, 0.9)), nullify(margin), nullify(ema(margin, 0.9))];
 }
 
 // ---- logit scale
 const scaleSeries: SeriesSpec[] = [{ label: 's = exp t', stroke: ORANGE, width: 2 }];
 function scaleData(s: StoreState): uPlot.AlignedData {
   return [s.metrics.column('step'), nullify(s.metrics.column('logitScale'))];
+}
+const SCALE_CAPTIONS: Record<ObjectiveKind, string> = {
+  clip: 'Learned inverse temperature that multiplies cosine similarities; CLIP starts at 1/0.07 ≈ 14.3 and clamps at 100.',
+  pospair: 'Learned inverse temperature that multiplies cosine similarities; starts at 1/0.07 ≈ 14.3 and clamps at 100. It bounds the margin the softmax can reward.',
+  siglip: 'Learned inverse temperature of the sigmoid logits s·S_ij + b; SigLIP starts at s = e^t = 10.',
+  cyclip: 'Learned inverse temperature that multiplies cosine similarities; starts at 1/0.07 ≈ 14.3 and clamps at 100.',
+};
+
+// ---- SigLIP bias
+const biasSeries: SeriesSpec[] = [{ label: 'bias b', stroke: '#ef7bb4', width: 2 }];
+function biasData(s: StoreState): uPlot.AlignedData {
+  const b = s.metrics.componentColumn('bias');
+  if (!b.some(Number.isFinite)) return [[], []];
+  return [s.metrics.column('step'), nullify(b)];
 }
 
 // ---- learning rate
@@ -106,40 +167,45 @@ function recallData(s: StoreState): uPlot.AlignedData {
 }
 
 export function ChartsGrid() {
+  const kind = useStore(shownObjective);
+  const componentNames = useStore((s) => s.componentNames);
+  const terms = useMemo(() => termsSeries(componentNames), [componentNames]);
+  const termsKey = termNames(componentNames).join('|');
+  const showBias = kind === 'siglip' || componentNames.includes('bias');
+
   return (
     <section className="charts-grid" aria-label="Training curves">
+      <LineChart title="Loss" caption={LOSS_CAPTIONS[kind]} yLabel="nats" series={lossSeries} version={metricsVersion} data={lossData} />
       <LineChart
-        title="Loss"
-        caption="Symmetric InfoNCE: mean of image→text and text→image cross-entropy over the batch. Dashed: ln B, the loss of random guessing."
+        title="Loss terms"
+        caption="The objective's weighted terms as they enter the loss (they add up to the total); smoothed. Plain CLIP has one term."
         yLabel="nats"
-        series={lossSeries}
+        series={terms}
+        seriesKey={termsKey}
         version={metricsVersion}
-        data={lossData}
+        data={termsData}
       />
       <LineChart
-        title="Logit scale s = exp t"
-        caption="Learned inverse temperature that multiplies cosine similarities; CLIP starts at 1/0.07 ≈ 14.3 and clamps at 100."
-        yLabel="s"
-        series={scaleSeries}
+        title="Positive similarity and margin"
+        caption="Mean S_ii (cosine of matching pairs) and mean margin S_ii − max_{j≠i} S_ij over each batch. The positive-pair regulariser should raise both vs plain CLIP at equal steps: compare runs below."
+        yLabel="cosine"
+        series={posSeries}
         version={metricsVersion}
-        data={scaleData}
+        data={posData}
+        emptyText="No per-step similarities yet."
       />
-      <LineChart
-        title="Learning rate"
-        caption="AdamW step size: linear warm-up, then cosine decay down to the minimum LR."
-        yLabel="lr"
-        series={lrSeries}
-        version={metricsVersion}
-        data={lrData}
-      />
-      <LineChart
-        title="Throughput"
-        caption="Image–caption pairs trained per second, averaged over each report window."
-        yLabel="pairs/s"
-        series={speedSeries}
-        version={metricsVersion}
-        data={speedData}
-      />
+      <LineChart title="Logit scale s = exp t" caption={SCALE_CAPTIONS[kind]} yLabel="s" series={scaleSeries} version={metricsVersion} data={scaleData} />
+      {showBias ? (
+        <LineChart
+          title="SigLIP bias b"
+          caption="Learnable bias added to every logit s·S_ij + b. Starting at −10 keeps the loss of the B² − B negative pairs small at first; without it early training is unstable."
+          yLabel="b"
+          series={biasSeries}
+          version={metricsVersion}
+          data={biasData}
+          emptyText="No bias values yet."
+        />
+      ) : null}
       <LineChart
         title="Zero-shot top-1"
         caption="Classify validation images by the nearest class prompt (“a picture of a red circle”, …). Held-out combinations were never seen in training."
@@ -168,6 +234,22 @@ export function ChartsGrid() {
         data={recallData}
         yRange={[0, 1]}
         emptyText="Appears after the first evaluation."
+      />
+      <LineChart
+        title="Learning rate"
+        caption="AdamW step size: linear warm-up, then cosine decay down to the minimum LR."
+        yLabel="lr"
+        series={lrSeries}
+        version={metricsVersion}
+        data={lrData}
+      />
+      <LineChart
+        title="Throughput"
+        caption="Image–caption pairs trained per second, averaged over each report window."
+        yLabel="pairs/s"
+        series={speedSeries}
+        version={metricsVersion}
+        data={speedData}
       />
     </section>
   );

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { fmtNum } from '../format';
@@ -11,6 +11,8 @@ export interface SeriesSpec {
   dash?: number[];
   /** Legend value formatter. */
   fmt?: (v: number) => string;
+  /** Draw across missing points (for curves aligned on a shared x of several runs). */
+  spanGaps?: boolean;
 }
 
 export interface LineChartProps {
@@ -29,14 +31,38 @@ export interface LineChartProps {
   yRange?: [number, number];
   height?: number;
   emptyText?: string;
+  /** The chart is rebuilt when this changes (a changed series list, y range or labels). */
+  seriesKey?: string;
+  /** Controls shown between the caption and the plot. */
+  children?: ReactNode;
+  className?: string;
+  testId?: string;
 }
 
 const AXIS_STROKE = '#8d99b0';
 const GRID_STROKE = 'rgba(141, 153, 176, 0.14)';
 const MIN_REDRAW_MS = 100;
 
+/** Tick labels with as many decimals as the tick spacing needs (a narrow range such as
+ *  b = −10.00 … −9.99 must not read "−10, −10, −9.99"); exponent form for tiny spacings. */
 function axisValues(_u: uPlot, splits: number[]): string[] {
-  return splits.map((v) => (v == null ? '' : fmtNum(v, 3)));
+  const finite = splits.filter((v) => v != null && Number.isFinite(v));
+  const step = finite.length >= 2 ? Math.abs(finite[1]! - finite[0]!) : NaN;
+  const maxAbs = finite.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  if (!(step > 0) || step < 1e-4 || maxAbs >= 1e6) return splits.map((v) => (v == null ? '' : fmtNum(v, 3)));
+  const stepText = String(Number(step.toPrecision(3)));
+  const decimals = Math.min(6, stepText.includes('.') ? stepText.split('.')[1]!.length : 0);
+  return splits.map((v) => (v == null ? '' : v.toFixed(decimals)));
+}
+
+/** Pads (with empty columns) or trims data to the chart's series count: a data builder may
+ *  briefly see a different series list than the chart was built with (until it is rebuilt). */
+function fitColumns(d: uPlot.AlignedData, n: number): uPlot.AlignedData {
+  if (d.length === n) return d;
+  const len = d[0]?.length ?? 0;
+  const out = d.slice(0, n);
+  while (out.length < n) out.push(new Array<null>(len).fill(null));
+  return out as uPlot.AlignedData;
 }
 
 /**
@@ -45,7 +71,7 @@ function axisValues(_u: uPlot, splits: number[]): string[] {
  * most every 100 ms.
  */
 export function LineChart(props: LineChartProps) {
-  const { title, caption, height = 190, emptyText = 'No data yet — press Start.' } = props;
+  const { title, caption, height = 190, emptyText = 'No data yet — press Start.', seriesKey = '', children, className, testId } = props;
   const hostRef = useRef<HTMLDivElement>(null);
   const propsRef = useRef(props);
   propsRef.current = props;
@@ -104,13 +130,13 @@ export function LineChart(props: LineChartProps) {
           width: s.width ?? 1.5,
           dash: s.dash,
           points: { show: false },
-          spanGaps: false,
+          spanGaps: s.spanGaps ?? false,
           value: (_u, v) => (v == null ? '–' : (s.fmt ?? ((x: number) => fmtNum(x, 4)))(v)),
         })),
       ],
     };
 
-    const initial = p.data(useStore.getState());
+    const initial = fitColumns(p.data(useStore.getState()), p.series.length + 1);
     const u = new uPlot(opts, initial, host);
     if (initial[0]!.length > 0) u.setLegend({ idx: initial[0]!.length - 1 });
     setEmpty(initial[0]!.length === 0);
@@ -121,7 +147,7 @@ export function LineChart(props: LineChartProps) {
     const redraw = () => {
       timer = undefined;
       lastDraw = performance.now();
-      const d = propsRef.current.data(useStore.getState());
+      const d = fitColumns(propsRef.current.data(useStore.getState()), u.series.length);
       u.setData(d);
       const n = d[0]!.length;
       if (n > 0 && (u.cursor.idx == null || (u.cursor.left ?? -1) < 0)) u.setLegend({ idx: n - 1 });
@@ -149,14 +175,15 @@ export function LineChart(props: LineChartProps) {
       if (timer !== undefined) clearTimeout(timer);
       u.destroy();
     };
-  }, [height]);
+  }, [height, seriesKey]);
 
   return (
-    <figure className="card chart-card">
+    <figure className={className ? `card chart-card ${className}` : 'card chart-card'} data-testid={testId}>
       <figcaption>
         <h3 className="card-title">{title}</h3>
         <p className="card-caption">{caption}</p>
       </figcaption>
+      {children}
       <div className="chart-wrap">
         <div className="chart-host" ref={hostRef} />
         {empty ? <div className="chart-empty">{emptyText}</div> : null}

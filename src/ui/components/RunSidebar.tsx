@@ -2,6 +2,7 @@ import { isBusy, useStore } from '../store';
 import { BackendSelect } from './BackendSelect';
 import { DatasetSettings } from './DatasetSettings';
 import { ModelSettings } from './ModelSettings';
+import { ObjectiveSettings } from './ObjectiveSettings';
 import { OptimSettings } from './OptimSettings';
 
 export function RunSidebar() {
@@ -17,6 +18,7 @@ export function RunSidebar() {
       </div>
       {locked ? <p className="sidebar-note">Settings are locked while a run is active. Stop it to edit.</p> : null}
       <DatasetSettings locked={locked} />
+      <ObjectiveSettings locked={locked} />
       <ModelSettings locked={locked} />
       <OptimSettings locked={locked} />
       <BackendSelect locked={locked} />

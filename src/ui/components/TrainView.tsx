@@ -1,14 +1,16 @@
 import { ChartsGrid } from './ChartsGrid';
 import { ControlsBar } from './ControlsBar';
 import { DatasetPanel } from './DatasetPanel';
+import { RunCompare } from './RunCompare';
 import { SimilarityHeatmap } from './SimilarityHeatmap';
 
-/** The Train tab: controls, curves, similarity matrix and dataset facts. */
+/** The Train tab: controls, curves, run comparison, similarity matrix and dataset facts. */
 export function TrainView() {
   return (
     <div className="train-view" id="panel-train" role="tabpanel" aria-labelledby="tab-train">
       <ControlsBar />
       <ChartsGrid />
+      <RunCompare />
       <div className="bottom-row">
         <SimilarityHeatmap />
         <DatasetPanel />

@@ -1,0 +1,97 @@
+import { useMemo } from 'react';
+import type { ObjectiveKind } from '../../protocol/messages';
+import { OBJECTIVE_EXPLANATIONS, OBJECTIVE_KINDS, OBJECTIVE_NAMES, objectiveOf } from '../objectives';
+import { useStore } from '../store';
+import { NumberField } from './NumberField';
+
+/** The Run sidebar's training objective (methods.md §1–§4) and its hyperparameters. */
+export function ObjectiveSettings({ locked }: { locked: boolean }) {
+  const raw = useStore((s) => s.config.objective as unknown);
+  const objective = useMemo(() => objectiveOf({ objective: raw }), [raw]);
+  const setObjectiveKind = useStore((s) => s.setObjectiveKind);
+  const setObjective = useStore((s) => s.setObjective);
+
+  return (
+    <fieldset className="panel-section">
+      <legend>Objective</legend>
+      <div className="field field-wide">
+        <label htmlFor="objective">Objective</label>
+        <select id="objective" value={objective.kind} disabled={locked} onChange={(e) => setObjectiveKind(e.target.value as ObjectiveKind)}>
+          {OBJECTIVE_KINDS.map((k) => (
+            <option key={k} value={k}>
+              {OBJECTIVE_NAMES[k]}
+            </option>
+          ))}
+        </select>
+        <span className="field-hint objective-explain" data-testid="objective-explain">
+          {OBJECTIVE_EXPLANATIONS[objective.kind]}
+        </span>
+      </div>
+
+      {objective.kind === 'pospair' ? (
+        <div className="field-grid">
+          <NumberField
+            id="obj-lambda"
+            label="λ (positive-pair)"
+            title="Weight of R = (1/N) Σ ‖u_i − v_i‖² = (2/N) Σ (1 − S_ii), added to the CLIP loss"
+            value={objective.lambda}
+            min={0}
+            disabled={locked}
+            hint="sweep 0.01–0.5"
+            onChange={(v) => setObjective({ ...objective, lambda: v })}
+          />
+        </div>
+      ) : null}
+
+      {objective.kind === 'siglip' ? (
+        <div className="field-grid">
+          <NumberField
+            id="obj-t0"
+            label="Initial logit scale t"
+            title="s = exp t multiplies the cosines; ln 10 ≈ 2.3026 gives s = 10 (SigLIP's default)"
+            value={objective.initLogitScale}
+            min={0}
+            max={Math.log(100)}
+            disabled={locked}
+            hint="ln 10 ≈ 2.302585 → s = 10"
+            onChange={(v) => setObjective({ ...objective, initLogitScale: v })}
+          />
+          <NumberField
+            id="obj-b0"
+            label="Initial bias b"
+            title="Learnable bias added to every logit s·S_ij + b"
+            value={objective.initBias}
+            disabled={locked}
+            hint="without b = −10 early training is unstable"
+            onChange={(v) => setObjective({ ...objective, initBias: v })}
+          />
+        </div>
+      ) : null}
+
+      {objective.kind === 'cyclip' ? (
+        <div className="field-grid">
+          <NumberField
+            id="obj-l1"
+            label="λ1 in-modal"
+            title="Weight of (1/N) Σ_jk (u_j·u_k − v_j·v_k)²: image–image and text–text similarities should agree"
+            value={objective.lambdaInModal}
+            min={0}
+            disabled={locked}
+            hint="paper: 0.25"
+            onChange={(v) => setObjective({ ...objective, lambdaInModal: v })}
+          />
+          <NumberField
+            id="obj-l2"
+            label="λ2 cross-modal"
+            title="Weight of (1/N) Σ_jk (u_j·v_k − u_k·v_j)²: image j vs text k should match image k vs text j"
+            value={objective.lambdaCrossModal}
+            min={0}
+            disabled={locked}
+            hint="paper: 0.25"
+            onChange={(v) => setObjective({ ...objective, lambdaCrossModal: v })}
+          />
+        </div>
+      ) : null}
+    </fieldset>
+  );
+}
