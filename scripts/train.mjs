@@ -6,7 +6,8 @@
 //
 // Options (all optional): --preset tiny|small, --steps N, --batch N, --lr X,
 // --warmup N, --backend auto|wasm|webgpu|webgl|cpu, --seed N, --eval-every N,
-// --train-pairs N, --val-pairs N, --seconds S (pause and evaluate once S seconds of
+// --train-pairs N, --val-pairs N, --objective clip|pospair|siglip|cyclip (--lambda X for
+// pospair), --seconds S (pause and evaluate once S seconds of
 // training have passed), --json FILE (write the final metrics as JSON),
 // --screenshot FILE (a full-page PNG of the app at the end).
 import { existsSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -71,6 +72,8 @@ try {
     evalEvery: num('eval-every'),
     trainPairs: num('train-pairs'),
     valPairs: num('val-pairs'),
+    objective: args.objective,
+    lambda: num('lambda'),
   };
   await page.evaluate((o) => {
     const s = window.__clipLab.getState();
@@ -82,8 +85,13 @@ try {
       seed: o.seed ?? c.seed,
       evalEvery: o.evalEvery ?? c.evalEvery,
       optim: { ...c.optim, lr: o.lr ?? c.optim.lr, warmupSteps: o.warmup ?? c.optim.warmupSteps },
-      dataset: { ...c.dataset, trainPairs: o.trainPairs ?? c.dataset.trainPairs, valPairs: o.valPairs ?? c.dataset.valPairs },
+      dataset: c.dataset.kind === 'shapes' ? { ...c.dataset, trainPairs: o.trainPairs ?? c.dataset.trainPairs, valPairs: o.valPairs ?? c.dataset.valPairs } : c.dataset,
     }));
+    if (o.objective) {
+      const st = window.__clipLab.getState();
+      st.setObjectiveKind(o.objective);
+      if (o.objective === 'pospair' && o.lambda !== undefined) window.__clipLab.getState().setObjective({ kind: 'pospair', lambda: o.lambda });
+    }
   }, overrides);
   const info = await page.evaluate(() => {
     const s = window.__clipLab.getState();
@@ -125,14 +133,18 @@ try {
   const final = await page.evaluate(() => {
     const st = window.__clipLab.getState();
     const m = st.metrics.toArrays();
-    return { step: st.status.step, evals: st.evals, firstLoss: m.loss[0], lastLoss: st.latest?.loss, backend: st.backend?.active, numTensors: st.status.numTensors };
+    const tail = (xs) => Array.from(xs).slice(-50).filter(Number.isFinite);
+    const avg = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    return { step: st.status.step, evals: st.evals, firstLoss: m.loss[0], lastLoss: st.latest?.loss, backend: st.backend?.active, numTensors: st.status.numTensors, objective: st.config.objective, meanPositiveLast50: avg(tail(m.meanPositive)), meanMarginLast50: avg(tail(m.meanMargin)) };
   });
   const ev = final.evals.at(-1);
   const trainSeconds = trainStart ? (Date.now() - trainStart) / 1000 : 0;
   console.log('\n[train] final');
   console.log(`  backend             ${final.backend}`);
   console.log(`  steps               ${final.step} in ${trainSeconds.toFixed(0)} s of training`);
+  console.log(`  objective           ${JSON.stringify(final.objective)}`);
   console.log(`  loss                ${final.firstLoss?.toFixed(4)} → ${final.lastLoss?.toFixed(4)}`);
+  console.log(`  batch S_ii, margin  ${final.meanPositiveLast50?.toFixed(4)}, ${final.meanMarginLast50?.toFixed(4)} (mean of the last 50 steps)`);
   if (ev) {
     console.log(`  zero-shot seen      ${(100 * ev.zeroShotSeen).toFixed(2)} % (${ev.numClasses} classes, chance ${(100 / ev.numClasses).toFixed(2)} %)`);
     console.log(`  zero-shot held-out  ${(100 * ev.zeroShotHeldOut).toFixed(2)} %`);
