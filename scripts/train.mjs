@@ -6,7 +6,7 @@
 //
 // Options (all optional): --preset tiny|small, --steps N, --batch N, --lr X,
 // --warmup N, --backend auto|wasm|webgpu|webgl|cpu, --seed N, --eval-every N,
-// --train-pairs N, --val-pairs N, --objective clip|pospair|siglip|cyclip (--lambda X for
+// --train-pairs N, --val-pairs N, --objective clip|pospair|siglip|cyclip|protoclip (--lambda X for
 // pospair), --seconds S (pause and evaluate once S seconds of
 // training have passed), --json FILE (write the final metrics as JSON),
 // --screenshot FILE (a full-page PNG of the app at the end).

@@ -74,6 +74,8 @@ export interface BatchTensors {
   images: tf.Tensor4D;
   tokens: tf.Tensor2D;
   eot: tf.Tensor1D;
+  /** ProtoCLIP: each pair's position within the current episode (passed through to the objective). */
+  episodePositions?: Int32Array;
 }
 
 /** Upload a Batch as tensors (caller disposes, e.g. with disposeBatchTensors). */

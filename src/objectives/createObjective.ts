@@ -10,6 +10,7 @@ import { createClipObjective } from './clipObjective';
 import { createCyclipObjective } from './cyclipObjective';
 import type { Objective } from './objective';
 import { createPositivePairObjective } from './positivePairObjective';
+import { ProtoclipObjective } from './protoclip/protoclipObjective';
 import { SIGLIP_BIAS_PARAM, createSiglipObjective } from './siglipObjective';
 
 export const DEFAULT_OBJECTIVE: ObjectiveConfig = { kind: 'clip' };
@@ -36,6 +37,8 @@ export function createObjective(config: ObjectiveConfig, model: ClipModel): Obje
       model.setLogitScale(initLogitScale);
       return createSiglipObjective(bias);
     }
+    case 'protoclip':
+      return new ProtoclipObjective(model, { headHidden: config.headHidden, headOut: config.headOut, teacher: config.teacher });
     default:
       throw new Error(`unknown objective kind "${(config as { kind?: unknown }).kind}"`);
   }

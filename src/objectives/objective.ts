@@ -13,6 +13,8 @@ export interface ObjectiveInputs {
   v: tf.Tensor2D;
   /** The model's logit-scale parameter t (s = exp t). */
   logitScale: tf.Scalar;
+  /** Each batch pair's position within the current episode (ProtoCLIP's episodic batches only). */
+  episodePositions?: Int32Array;
 }
 
 export interface ObjectiveOutput {
@@ -30,4 +32,6 @@ export interface Objective {
   compute(inputs: ObjectiveInputs): ObjectiveOutput;
   /** After each optimizer step (e.g. clamp an extra temperature). On device, no reads. */
   afterStep(): void;
+  /** Releases tensors the objective owns outside the ParamRegistry (optional). */
+  dispose?(): void;
 }

@@ -81,7 +81,23 @@ export type ObjectiveConfig =
   /** Pairwise sigmoid loss with learnable scale (init t = ln 10) and bias (init −10) (methods.md §2). */
   | { kind: 'siglip'; initLogitScale: number; initBias: number }
   /** CLIP + λ1·in-modal + λ2·cross-modal cycle consistency (methods.md §4). */
-  | { kind: 'cyclip'; lambdaInModal: number; lambdaCrossModal: number };
+  | { kind: 'cyclip'; lambdaInModal: number; lambdaCrossModal: number }
+  /**
+   * ProtoCLIP (methods.md §5): episodic; each episode samples `episodeSize` pairs, clusters the heads'
+   * features into `clusters` prototypes (0 = E/10) and trains one pass with L_CLIP + prototype losses.
+   * Episode 1 is an L_CLIP-only warm-up.
+   */
+  | {
+      kind: 'protoclip';
+      episodeSize: number;
+      clusters: number;
+      kmeansIterations: number;
+      kmeansRestarts: number;
+      headHidden: number;
+      headOut: number;
+      pbt: boolean;
+      teacher: boolean;
+    };
 
 export type ObjectiveKind = ObjectiveConfig['kind'];
 
@@ -137,7 +153,8 @@ export interface StatusReport {
 
 export interface ProgressReport {
   type: 'progress';
-  phase: 'backend' | 'dataset' | 'model' | 'training' | 'eval';
+  /** 'episode': ProtoCLIP's episode preparation; message names the sub-phase ('sampling', 'feature pass', 'clustering', 'training'). */
+  phase: 'backend' | 'dataset' | 'model' | 'training' | 'eval' | 'episode';
   done: number;
   total: number;
   message: string;

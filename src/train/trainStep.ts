@@ -109,7 +109,7 @@ export class Trainer {
           const vRaw = model.encodeTextsRaw(batch.tokens, batch.eot);
           const u = l2Normalize(uRaw) as tf.Tensor2D;
           const v = l2Normalize(vRaw) as tf.Tensor2D;
-          const out = objective.compute({ uRaw, vRaw, u, v, logitScale: model.logitScale });
+          const out = objective.compute({ uRaw, vRaw, u, v, logitScale: model.logitScale, episodePositions: batch.episodePositions });
           const stats = contrastiveStats(u, v);
           const components: Record<string, tf.Scalar> = {};
           for (const name of componentNames) {

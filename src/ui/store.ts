@@ -93,6 +93,8 @@ export interface StoreState {
   progress: Partial<Record<ProgressPhase, ProgressReport>>;
   /** The last progress report of a non-training phase (backend, dataset, model, eval). */
   lastPhaseProgress: ProgressReport | null;
+  /** ProtoCLIP: the run's recent episode progress reports (sub-phases, timings), newest last, capped at 400. */
+  episodeLog: ProgressReport[];
   dataset: DatasetReport | null;
   errors: UiError[];
   /** Bounded ring buffer of per-step metrics; mutated in place, see metricsVersion. */
@@ -255,6 +257,7 @@ export const useStore = create<StoreState>()((set, get) => ({
   statusReceived: false,
   progress: {},
   lastPhaseProgress: null,
+  episodeLog: [],
   dataset: null,
   errors: [],
   metrics: new MetricRing(),
@@ -293,6 +296,7 @@ export const useStore = create<StoreState>()((set, get) => ({
       case 'progress': {
         const progress = { ...get().progress, [r.phase]: r };
         if (r.phase === 'training') set({ progress });
+        else if (r.phase === 'episode') set({ progress, lastPhaseProgress: r, episodeLog: [...get().episodeLog.slice(-399), r] });
         else set({ progress, lastPhaseProgress: r });
         return;
       }
@@ -466,6 +470,7 @@ export const useStore = create<StoreState>()((set, get) => ({
       similarity: null,
       numClasses: 0,
       progress: {},
+      episodeLog: [],
     });
   },
 

@@ -29,7 +29,9 @@ export function configProblems(c: TrainConfig, data?: DataContext): string[] {
   if (c.batchSize < 2) out.push('batch size must be at least 2 (contrastive learning needs negatives)');
   if (c.steps < 1) out.push('steps must be at least 1');
   if (!(c.optim.lr > 0)) out.push('learning rate must be positive');
-  out.push(...objectiveProblems(objectiveOf(c)));
+  const objective = objectiveOf(c);
+  out.push(...objectiveProblems(objective));
+  if (objective.kind === 'protoclip' && objective.episodeSize < c.batchSize) out.push('the ProtoCLIP episode size must be at least the batch size');
   const ds = c.dataset;
   if (ds.kind === 'shapes') {
     if (ds.trainPairs < c.batchSize) out.push('train pairs must be at least the batch size');

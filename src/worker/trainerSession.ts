@@ -5,9 +5,9 @@ import * as tf from '@tensorflow/tfjs';
 import { chooseBackend } from '../backend/selectBackend';
 import { openClipLabDB, type ClipLabDatabase } from '../data/db';
 import { ensureShapesDataset } from '../data/builtin/shapesDataset';
-import { ShardReader, type LabelledBatch } from '../data/store/shardReader';
+import { ShardReader, readSplit, type LabelledBatch } from '../data/store/shardReader';
 import { cleanIncomplete, getDataset, readShard } from '../data/store/shardStore';
-import type { DatasetManifest } from '../data/store/types';
+import { shardCounts, type DatasetManifest } from '../data/store/types';
 import { ClipModel, batchToTensors, disposeBatchTensors } from '../model/clipModel';
 import { BpeTokenizer } from '../tokenizer/bpe';
 import { createObjective, DEFAULT_OBJECTIVE } from '../objectives/createObjective';
@@ -16,6 +16,8 @@ import { lrAt } from '../train/schedule';
 import type { BackendChoice, BackendInfo, Command, Report, RunState, TrainConfig } from '../protocol/messages';
 import { evaluateModel } from './evaluate';
 import { MetricsWindow } from './metricsWindow';
+import { ProtoclipObjective } from '../objectives/protoclip/protoclipObjective';
+import { ProtoclipEpisodes, readEpisodeFromShards, type EpisodePairSource } from './protoclipEpisodes';
 import { yieldToEventLoop } from './yieldToEventLoop';
 
 export type Post = (r: Report) => void;
@@ -31,6 +33,8 @@ export class TrainerSession {
   private model: ClipModel | null = null;
   private trainer: Trainer | null = null;
   private reader: ShardReader | null = null;
+  /** ProtoCLIP runs: the episodic batch source that replaces `reader` for training. */
+  private episodes: ProtoclipEpisodes | null = null;
   private step = 0;
   private lastBatch: LabelledBatch | null = null;
   private window = new MetricsWindow();
@@ -145,6 +149,9 @@ export class TrainerSession {
   }
 
   private disposeModel(): void {
+    this.episodes?.dispose();
+    this.episodes = null;
+    this.trainer?.objective.dispose?.();
     this.trainer?.dispose();
     this.model?.dispose();
     this.trainer = null;
@@ -200,6 +207,20 @@ export class TrainerSession {
     this.config = { ...this.config, objective: objectiveConfig };
     this.trainer = new Trainer(this.model, config.optim, objective);
     this.reader = this.makeReader();
+    if (objective instanceof ProtoclipObjective && objectiveConfig.kind === 'protoclip') {
+      this.episodes = new ProtoclipEpisodes({
+        model: this.model,
+        objective,
+        config: objectiveConfig,
+        source: this.episodeSource(),
+        tokenizer: this.tokenizer,
+        contextLength: model.text.contextLength,
+        batchSize: config.batchSize,
+        seed: config.seed,
+        onProgress: (p) => this.post({ type: 'progress', phase: 'episode', done: p.done, total: p.total, message: p.message }),
+        yieldFn: yieldToEventLoop,
+      });
+    }
     this.post({ type: 'progress', phase: 'model', done: 1, total: 1, message: 'Ready' });
     this.setState('ready');
   }
@@ -219,6 +240,24 @@ export class TrainerSession {
       // its captions name sizes and positions a crop could change.
       augment: manifest.source === 'shapes' ? undefined : { randomResizedCrop: [0.9, 1] },
     });
+  }
+
+  /** The stored training split as ProtoCLIP's episode source (pairs read shard by shard). */
+  private episodeSource(): EpisodePairSource {
+    const { db, manifest } = this;
+    if (!db || !manifest) throw new Error('Configure a run first');
+    const sizes = shardCounts(manifest.splits.train, manifest.shardSize);
+    return {
+      numPairs: manifest.splits.train.pairs,
+      imageSize: manifest.imageSize,
+      read: (indices, seed) =>
+        readEpisodeFromShards(indices, seed, sizes, manifest.imageSize, (s) => readShard(db, manifest.id, 'train', s)),
+      allCaptions: async () => {
+        const out: string[] = [];
+        for await (const shard of readSplit(db, manifest, 'train')) for (const cs of shard.captions) out.push(...cs);
+        return out;
+      },
+    };
   }
 
   /** Times the data pipeline alone (IndexedDB reads, decode-free batching, augmentation, tokenising). */
@@ -259,11 +298,15 @@ export class TrainerSession {
   private async trainOneStep(): Promise<void> {
     const { config, reader, trainer } = this;
     if (!config || !reader || !trainer) throw new Error('Configure a run first');
+    // Before a ProtoCLIP episode's preparation (a pause of feature pass + clustering): report the
+    // pending metrics first, which also frees their tensors (so numTensors at each episode start is comparable).
+    if (this.episodes?.needsEpisode) await this.flushMetrics();
     const t0 = performance.now();
-    const batch = await reader.nextBatch();
+    const batch = this.episodes ? await this.episodes.nextBatch() : await reader.nextBatch();
     const tData = performance.now();
     const lr = lrAt(this.step, config.optim.lr, config.optim.minLr, config.optim.warmupSteps, config.steps);
     const t = batchToTensors(batch);
+    if ('episodePositions' in batch) t.episodePositions = batch.episodePositions as Int32Array;
     let r: StepResult;
     try {
       r = trainer.step(t, lr);

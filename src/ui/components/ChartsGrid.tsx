@@ -60,6 +60,7 @@ const LOSS_CAPTIONS: Record<ObjectiveKind, string> = {
   pospair: 'InfoNCE plus λ·R, the mean squared distance between matching embeddings. Dashed: ln B, the InfoNCE loss of random guessing.',
   siglip: 'Sigmoid loss: per image, the sum over all B captions of −log σ(±(s·S_ij + b)). There is no ln B chance level (no softmax).',
   cyclip: 'InfoNCE plus the two weighted cycle-consistency terms. Dashed: ln B, the InfoNCE loss of random guessing.',
+  protoclip: 'InfoNCE plus ½(L_I→T + L_T→I), the prototype cross-entropies (from episode 2 on; episode 1 is CLIP-only warm-up). Dashed: ln B, the InfoNCE loss of random guessing.',
 };
 
 // ---- loss terms (the objective's named components, each weighted as it enters the loss)
@@ -104,6 +105,7 @@ const SCALE_CAPTIONS: Record<ObjectiveKind, string> = {
   pospair: 'Learned inverse temperature that multiplies cosine similarities; starts at 1/0.07 ≈ 14.3 and clamps at 100. It bounds the margin the softmax can reward.',
   siglip: 'Learned inverse temperature of the sigmoid logits s·S_ij + b; SigLIP starts at s = e^t = 10.',
   cyclip: 'Learned inverse temperature that multiplies cosine similarities; starts at 1/0.07 ≈ 14.3 and clamps at 100.',
+  protoclip: 'CLIP’s learned inverse temperature (starts at 1/0.07 ≈ 14.3, clamps at 100); the prototype losses have their own s_p, same init and clamp.',
 };
 
 // ---- SigLIP bias
@@ -112,6 +114,17 @@ function biasData(s: StoreState): uPlot.AlignedData {
   const b = s.metrics.componentColumn('bias');
   if (!b.some(Number.isFinite)) return [[], []];
   return [s.metrics.column('step'), nullify(b)];
+}
+
+// ---- ProtoCLIP prototype accuracy and s_p
+const protoSeries: SeriesSpec[] = [
+  { label: 'prototype accuracy', stroke: GREEN, width: 2 },
+  { label: 's_p / 100', stroke: ORANGE, width: 1.5 },
+];
+function protoData(s: StoreState): uPlot.AlignedData {
+  const acc = s.metrics.componentColumn('protoAcc');
+  if (!acc.some(Number.isFinite)) return [[], [], []];
+  return [s.metrics.column('step'), nullify(acc), nullify(s.metrics.componentColumn('protoScale').map((x) => x / 100))];
 }
 
 // ---- learning rate
@@ -172,6 +185,7 @@ export function ChartsGrid() {
   const terms = useMemo(() => termsSeries(componentNames), [componentNames]);
   const termsKey = termNames(componentNames).join('|');
   const showBias = kind === 'siglip' || componentNames.includes('bias');
+  const showProto = kind === 'protoclip' || componentNames.includes('protoAcc');
 
   return (
     <section className="charts-grid" aria-label="Training curves">
@@ -204,6 +218,17 @@ export function ChartsGrid() {
           version={metricsVersion}
           data={biasData}
           emptyText="No bias values yet."
+        />
+      ) : null}
+      {showProto ? (
+        <LineChart
+          title="ProtoCLIP prototypes"
+          caption="Share of batch pairs whose image's nearest (back-translated) prototype is its caption's cluster, and the prototype logit scale s_p (÷100). Zero during the warm-up episode (no prototypes yet)."
+          yLabel="share"
+          series={protoSeries}
+          version={metricsVersion}
+          data={protoData}
+          emptyText="No prototype metrics yet."
         />
       ) : null}
       <LineChart

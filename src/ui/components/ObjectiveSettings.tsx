@@ -92,6 +92,70 @@ export function ObjectiveSettings({ locked }: { locked: boolean }) {
           />
         </div>
       ) : null}
+      {objective.kind === 'protoclip' ? (
+        <>
+          <div className="field-grid">
+            <NumberField
+              id="obj-episode"
+              label="Episode size"
+              title="E: pairs sampled (with replacement) per episode; each episode clusters them and then trains one pass over them (E / batch size steps)"
+              value={objective.episodeSize}
+              integer
+              min={2}
+              disabled={locked}
+              hint="paper: 8 % of the data"
+              onChange={(v) => setObjective({ ...objective, episodeSize: v })}
+            />
+            <NumberField
+              id="obj-k"
+              label="Prototypes K (0 = E/10)"
+              title="Number of k-means clusters per modality and episode; 0 picks E/10 (≈10 pairs per prototype)"
+              value={objective.clusters}
+              integer
+              min={0}
+              disabled={locked}
+              hint={`now ${objective.clusters || Math.max(2, Math.round(objective.episodeSize / 10))}`}
+              onChange={(v) => setObjective({ ...objective, clusters: v })}
+            />
+            <NumberField
+              id="obj-head-hidden"
+              label="Head hidden"
+              title="H: hidden width of the projection heads Linear(D→H) → BatchNorm → ReLU → Linear(H→P)"
+              value={objective.headHidden}
+              integer
+              min={1}
+              disabled={locked}
+              hint="paper: 2048"
+              onChange={(v) => setObjective({ ...objective, headHidden: v })}
+            />
+            <NumberField
+              id="obj-head-out"
+              label="Head output"
+              title="P: dimension of the head features that are clustered"
+              value={objective.headOut}
+              integer
+              min={1}
+              disabled={locked}
+              hint="paper: 128"
+              onChange={(v) => setObjective({ ...objective, headOut: v })}
+            />
+          </div>
+          <div className="field field-wide">
+            <label title="Translate each text cluster into image space as the mean of its pairs' image features (and vice versa), so every comparison stays inside one modality">
+              <input type="checkbox" checked={objective.pbt} disabled={locked} onChange={(e) => setObjective({ ...objective, pbt: e.target.checked })} /> Back translation (PBT)
+            </label>
+            <label title="A frozen bag-of-words teacher fitted once on the training captions (TF-IDF projected to 64 dims by PCA); its clusters add two hard-label prototype losses. Not a neural language model.">
+              <input
+                type="checkbox"
+                checked={objective.teacher}
+                disabled={locked}
+                onChange={(e) => setObjective({ ...objective, teacher: e.target.checked })}
+              />{' '}
+              External teacher (TF-IDF + PCA-64, bag of words)
+            </label>
+          </div>
+        </>
+      ) : null}
     </fieldset>
   );
 }

@@ -1,6 +1,6 @@
 import { useStore } from '../store';
 
-const PHASE_LABEL = { backend: 'Backend', dataset: 'Dataset', model: 'Model', eval: 'Eval', training: 'Training' } as const;
+const PHASE_LABEL = { backend: 'Backend', dataset: 'Dataset', model: 'Model', eval: 'Eval', training: 'Training', episode: 'Episode' } as const;
 
 /** Progress of the non-training phases: backend probe, dataset generation, model build, eval. */
 export function PhaseProgress() {

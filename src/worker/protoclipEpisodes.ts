@@ -1,0 +1,359 @@
+// ProtoCLIP's episodic loop (methods.md §5 "Episodic training"), independent of IndexedDB and
+// the worker: pairs come from an EpisodePairSource, so the unit tests run it in Node on a tiny
+// in-memory dataset and the trainer session feeds it the stored training split.
+//
+// Each episode k (1-based):
+//   'sampling'     E pair indices = sampleEpisode(numPairs, E, seed, k) (with replacement); the
+//                  source reads them (raw RGB bytes + one caption per pair, chosen with a seeded
+//                  draw) and they stay in memory for the episode (E·S·S·3 bytes).
+//   'feature pass' (k ≥ 2) no-gradient forward in fixed-size chunks of the batch size (the last
+//                  chunk padded by repetition, padding dropped): raw embeddings → heads in EVAL mode
+//                  → h^I, h^T [E, P].
+//   'clustering'   (k ≥ 2) buildEpisodePrototypes: k-means on h^I and h^T (K = clusters || E/10),
+//                  PBT, optional TF-IDF + PCA-64 teacher (fitted once per run on the train captions,
+//                  its caption features clustered each episode). h^I, h^T are then released.
+//   'training'     floor(E / B) batches over the episode's pairs in a seeded shuffled order (the last
+//                  partial batch is dropped), each carrying its pairs' episode positions.
+// Episode 1 is the L_CLIP-only warm-up: no feature pass, no clustering (the objective still runs
+// the heads in training mode so their BatchNorm statistics are current for episode 2's pass).
+// The previous episode's prototypes are disposed when the next episode's are set, so the tensor
+// count at the same point of consecutive episodes (k ≥ 2) is constant.
+import * as tf from '@tensorflow/tfjs';
+import { IMAGE_MEAN, IMAGE_STD } from '../data/batch';
+import type { CaptionEncoder, LabelledBatch } from '../data/store/shardReader';
+import type { ClipModel } from '../model/clipModel';
+import { buildEpisodePrototypes, defaultK, sampleEpisode, type EpisodePrototypes } from '../objectives/protoclip';
+import type { ProtoclipObjective } from '../objectives/protoclip/protoclipObjective';
+import { fitTfidfPcaTeacher, type TfidfPcaTeacher } from '../objectives/protoclip/teacher';
+import type { ObjectiveConfig } from '../protocol/messages';
+import { Rng, deriveSeed } from '../util/prng';
+
+export type ProtoclipConfig = Extract<ObjectiveConfig, { kind: 'protoclip' }>;
+
+export interface EpisodeData {
+  /** n·S·S·3 raw RGB bytes, NHWC. */
+  images: Uint8Array;
+  /** One caption per pair. */
+  captions: string[];
+  labels: Int32Array;
+}
+
+export interface EpisodePairSource {
+  /** Pairs in the training split (global indices 0 … numPairs−1). */
+  readonly numPairs: number;
+  readonly imageSize: number;
+  /** The pairs at these global indices (repeats allowed), in this order; `seed` picks each pair's caption. */
+  read(indices: Int32Array, seed: number): Promise<EpisodeData>;
+  /** Every training caption (the teacher's fit). */
+  allCaptions(): Promise<string[]>;
+}
+
+export interface EpisodeBatch extends LabelledBatch {
+  episodePositions: Int32Array;
+}
+
+export type EpisodeSubPhase = 'sampling' | 'feature pass' | 'clustering' | 'training';
+
+export interface EpisodeProgress {
+  episode: number;
+  sub: EpisodeSubPhase;
+  done: number;
+  total: number;
+  message: string;
+}
+
+export interface EpisodeRunnerOptions {
+  model: ClipModel;
+  objective: ProtoclipObjective;
+  config: ProtoclipConfig;
+  source: EpisodePairSource;
+  tokenizer: CaptionEncoder;
+  contextLength: number;
+  batchSize: number;
+  seed: number;
+  onProgress?: (p: EpisodeProgress) => void;
+  /** Lets queued messages in (pause / stop / status); default a macrotask. */
+  yieldFn?: () => Promise<void>;
+}
+
+export interface EpisodeTiming {
+  episode: number;
+  readMs: number;
+  featureMs: number;
+  clusterMs: number;
+  K: number;
+}
+
+const macrotask = () => new Promise<void>((r) => setTimeout(r, 0));
+
+/** Validates a ProtoCLIP config against the batch size; returns problems (empty when fine). */
+export function protoclipProblems(c: ProtoclipConfig, batchSize: number): string[] {
+  const out: string[] = [];
+  const int = (v: number, min: number, what: string) => {
+    if (!(Number.isInteger(v) && v >= min)) out.push(`${what} must be an integer ≥ ${min}`);
+  };
+  int(c.episodeSize, Math.max(2, batchSize), 'ProtoCLIP episode size (at least the batch size)');
+  int(c.clusters, 0, 'ProtoCLIP prototypes K');
+  if (c.clusters > c.episodeSize) out.push('ProtoCLIP prototypes K must not exceed the episode size');
+  int(c.kmeansIterations, 1, 'k-means iterations');
+  int(c.kmeansRestarts, 1, 'k-means restarts');
+  int(c.headHidden, 1, 'ProtoCLIP head hidden');
+  int(c.headOut, 1, 'ProtoCLIP head output');
+  return out;
+}
+
+export class ProtoclipEpisodes {
+  /** Episodes started so far (the current episode's 1-based index). */
+  episode = 0;
+  readonly stepsPerEpisode: number;
+  readonly K: number;
+  readonly timings: EpisodeTiming[] = [];
+  private data: EpisodeData | null = null;
+  private order: Int32Array = new Int32Array(0);
+  private cursor = 0;
+  private protos: EpisodePrototypes | null = null;
+  private teacher: TfidfPcaTeacher | null = null;
+  private readonly yieldFn: () => Promise<void>;
+
+  constructor(private readonly opts: EpisodeRunnerOptions) {
+    const problems = protoclipProblems(opts.config, opts.batchSize);
+    if (problems.length) throw new Error(problems.join('; '));
+    this.stepsPerEpisode = Math.floor(opts.config.episodeSize / opts.batchSize);
+    this.K = opts.config.clusters || defaultK(opts.config.episodeSize);
+    this.yieldFn = opts.yieldFn ?? macrotask;
+  }
+
+  /** The current episode's prototypes (null during the warm-up). */
+  get prototypes(): EpisodePrototypes | null {
+    return this.protos;
+  }
+
+  private progress(sub: EpisodeSubPhase, done: number, total: number, detail = ''): void {
+    const message = `Episode ${this.episode} · ${sub}${detail ? ` · ${detail}` : ''}`;
+    this.opts.onProgress?.({ episode: this.episode, sub, done, total, message });
+  }
+
+  /** True when the next nextBatch() starts a new episode (sampling, feature pass, clustering). */
+  get needsEpisode(): boolean {
+    return !this.data || this.cursor + this.opts.batchSize > this.order.length;
+  }
+
+  /** The next training batch; prepares a new episode when the current one is used up. */
+  async nextBatch(): Promise<EpisodeBatch> {
+    if (this.needsEpisode) await this.startEpisode();
+    const { batchSize: B, source, tokenizer, contextLength } = this.opts;
+    const data = this.data!;
+    const S = source.imageSize;
+    const px = S * S * 3;
+    const positions = this.order.slice(this.cursor, this.cursor + B);
+    this.cursor += B;
+    const images = new Float32Array(B * px);
+    const captions: string[] = [];
+    const labels = new Int32Array(B);
+    for (let b = 0; b < B; b++) {
+      const p = positions[b];
+      normaliseBytesInto(data.images, p * px, px, images, b * px);
+      captions.push(data.captions[p]);
+      labels[b] = data.labels[p];
+    }
+    const { tokens, eot } = tokenizer.encodeBatch(captions, contextLength);
+    return { size: B, imageSize: S, images, contextLength, tokens, eot, captions, labels, episodePositions: positions };
+  }
+
+  /** Prepares the next episode: sampling, (feature pass, clustering), a new training order. */
+  async startEpisode(): Promise<void> {
+    const { config, source, seed, objective } = this.opts;
+    this.episode++;
+    const k = this.episode;
+    const E = config.episodeSize;
+    const timing: EpisodeTiming = { episode: k, readMs: 0, featureMs: 0, clusterMs: 0, K: this.K };
+
+    this.progress('sampling', 0, 1, `${E} pairs · ${tf.memory().numTensors} tensors`);
+    let t0 = performance.now();
+    const idx = sampleEpisode(source.numPairs, E, seed, k);
+    this.data = null; // release the previous episode's pairs before reading the next
+    const data = await source.read(idx, deriveSeed(seed, `protoclip.captions.${k}`));
+    timing.readMs = performance.now() - t0;
+    this.progress('sampling', 1, 1, `${E} pairs read in ${timing.readMs.toFixed(0)} ms`);
+    await this.yieldFn();
+
+    let protos: EpisodePrototypes | null = null;
+    if (k >= 2) {
+      t0 = performance.now();
+      const { hI, hT } = await this.featurePass(data);
+      timing.featureMs = performance.now() - t0;
+      try {
+        t0 = performance.now();
+        this.progress('clustering', 0, 1, `K = ${this.K}${config.teacher ? ' + teacher' : ''}`);
+        await this.yieldFn();
+        let teacherFeatures: tf.Tensor2D | null = null;
+        if (config.teacher) {
+          if (!this.teacher) {
+            const captions = await source.allCaptions();
+            this.teacher = fitTfidfPcaTeacher(captions, 64, deriveSeed(seed, 'protoclip.teacher'));
+            await this.yieldFn();
+          }
+          const f = this.teacher.embed(data.captions);
+          teacherFeatures = tf.tensor2d(f, [E, this.teacher.dims], 'float32');
+        }
+        try {
+          protos = await buildEpisodePrototypes(hI, hT, {
+            K: this.K,
+            seed,
+            episodeIndex: k,
+            pbt: config.pbt,
+            teacher: teacherFeatures,
+            iterations: config.kmeansIterations,
+            restarts: config.kmeansRestarts,
+          });
+        } finally {
+          teacherFeatures?.dispose();
+        }
+        timing.clusterMs = performance.now() - t0;
+        this.progress(
+          'clustering',
+          1,
+          1,
+          `K = ${this.K} in ${timing.clusterMs.toFixed(0)} ms (empty: ${protos.emptyI} image, ${protos.emptyT} text)`,
+        );
+        await this.yieldFn();
+      } finally {
+        hI.dispose();
+        hT.dispose();
+      }
+    }
+    // Swap in the new prototypes, release the old ones.
+    objective.setEpisode(protos);
+    this.protos?.dispose();
+    this.protos = protos;
+    this.data = data;
+    this.order = shuffledPositions(E, deriveSeed(seed, `protoclip.order.${k}`));
+    this.cursor = 0;
+    this.timings.push(timing);
+    this.progress('training', 0, this.stepsPerEpisode, `${this.stepsPerEpisode} steps${k === 1 ? ' (warm-up: CLIP loss only)' : ''}`);
+  }
+
+  /** No-gradient forward of the episode in batch-size chunks → eval-mode head features [E, P]. */
+  private async featurePass(data: EpisodeData): Promise<{ hI: tf.Tensor2D; hT: tf.Tensor2D }> {
+    const { model, objective, batchSize: B, source, tokenizer, contextLength } = this.opts;
+    const E = data.captions.length;
+    const S = source.imageSize;
+    const px = S * S * 3;
+    const chunks = Math.ceil(E / B);
+    const partsI: tf.Tensor2D[] = [];
+    const partsT: tf.Tensor2D[] = [];
+    try {
+      for (let c = 0; c < chunks; c++) {
+        this.progress('feature pass', c, chunks, `${E} pairs`);
+        const start = c * B;
+        const n = Math.min(B, E - start);
+        const images = new Float32Array(B * px);
+        const captions: string[] = [];
+        for (let b = 0; b < B; b++) {
+          const p = start + (b % n); // pad the last chunk by repetition (fixed shapes)
+          normaliseBytesInto(data.images, p * px, px, images, b * px);
+          captions.push(data.captions[p]);
+        }
+        const { tokens, eot } = tokenizer.encodeBatch(captions, contextLength);
+        const [hI, hT] = tf.tidy(() => {
+          const x = tf.tensor4d(images, [B, S, S, 3], 'float32');
+          const tok = tf.tensor2d(tokens, [B, contextLength], 'int32');
+          const e = tf.tensor1d(eot, 'int32');
+          let fi = objective.heads.imageFeatures(model.encodeImagesRaw(x));
+          let ft = objective.heads.textFeatures(model.encodeTextsRaw(tok, e));
+          if (n < B) {
+            fi = tf.slice(fi, [0, 0], [n, -1]);
+            ft = tf.slice(ft, [0, 0], [n, -1]);
+          }
+          return [fi, ft];
+        });
+        partsI.push(hI);
+        partsT.push(hT);
+        await this.yieldFn();
+      }
+      this.progress('feature pass', chunks, chunks, `${E} pairs`);
+      return { hI: tf.concat(partsI, 0) as tf.Tensor2D, hT: tf.concat(partsT, 0) as tf.Tensor2D };
+    } finally {
+      tf.dispose([...partsI, ...partsT]);
+    }
+  }
+
+  dispose(): void {
+    this.opts.objective.setEpisode(null);
+    this.protos?.dispose();
+    this.protos = null;
+    this.data = null;
+  }
+}
+
+/** Raw RGB bytes → (x/255 − mean)/std floats. */
+function normaliseBytesInto(src: Uint8Array, srcOffset: number, n: number, out: Float32Array, offset: number): void {
+  for (let j = 0; j < n; j++) {
+    const c = j % 3;
+    out[offset + j] = (src[srcOffset + j] / 255 - IMAGE_MEAN[c]) / IMAGE_STD[c];
+  }
+}
+
+/** Fisher–Yates permutation of 0 … n−1. */
+export function shuffledPositions(n: number, seed: number): Int32Array {
+  const rng = new Rng(seed);
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    const t = out[i];
+    out[i] = out[j];
+    out[j] = t;
+  }
+  return out;
+}
+
+/** Reads episode pairs from shard records shard by shard (each needed shard loaded once). */
+export async function readEpisodeFromShards(
+  indices: Int32Array,
+  seed: number,
+  shardSizes: readonly number[],
+  imageSize: number,
+  loadShard: (s: number) => Promise<{ images: Uint8Array; captions: string[][]; labels: Int32Array | ArrayLike<number> }>,
+): Promise<EpisodeData> {
+  const starts: number[] = [];
+  let acc = 0;
+  for (const n of shardSizes) {
+    starts.push(acc);
+    acc += n;
+  }
+  const px = imageSize * imageSize * 3;
+  const E = indices.length;
+  const images = new Uint8Array(E * px);
+  const captions: string[] = new Array(E);
+  const labels = new Int32Array(E);
+  const rng = new Rng(seed);
+  const draws = Float64Array.from({ length: E }, () => rng.uniform());
+  // Group the episode positions by shard.
+  const byShard = new Map<number, number[]>();
+  for (let p = 0; p < E; p++) {
+    const g = indices[p];
+    if (!(g >= 0 && g < acc)) throw new Error(`episode index ${g} outside the split (${acc} pairs)`);
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= g) lo = mid;
+      else hi = mid - 1;
+    }
+    let list = byShard.get(lo);
+    if (!list) byShard.set(lo, (list = []));
+    list.push(p);
+  }
+  for (const s of [...byShard.keys()].sort((a, b) => a - b)) {
+    const shard = await loadShard(s);
+    for (const p of byShard.get(s)!) {
+      const i = indices[p] - starts[s];
+      images.set(shard.images.subarray(i * px, (i + 1) * px), p * px);
+      const cs = shard.captions[i];
+      captions[p] = cs[Math.min(cs.length - 1, Math.floor(draws[p] * cs.length))];
+      labels[p] = shard.labels[i];
+    }
+  }
+  return { images, captions, labels };
+}
