@@ -1,7 +1,8 @@
+import { collectImport } from './helpers/collectImport';
 import { describe, expect, test } from 'vitest';
 import { captionFileFormat, csvRecords, parseCaptionFile, type CaptionFileRow } from '../src/data/formats/captionFile';
 import { importCaptionFile } from '../src/data/import/captionFileImporter';
-import { ImportError, type ImportEvent, type RawPair, type Skip } from '../src/data/import/types';
+import { ImportError } from '../src/data/import/types';
 
 function png(w = 8, h = 8): Uint8Array<ArrayBuffer> {
   const b = new Uint8Array(33);
@@ -17,15 +18,7 @@ function picked(name: string, relativePath?: string): File {
   return f;
 }
 
-async function run(mapping: File, images: File[]): Promise<{ events: ImportEvent[]; pairs: RawPair[]; skips: Skip[] }> {
-  const events: ImportEvent[] = [];
-  for await (const e of importCaptionFile(mapping, images)) events.push(e);
-  return {
-    events,
-    pairs: events.flatMap((e) => (e.kind === 'pair' ? [e.pair] : [])),
-    skips: events.flatMap((e) => (e.kind === 'skip' ? [e.skip] : [])),
-  };
-}
+const run = (mapping: File, images: File[]) => collectImport(importCaptionFile(mapping, images));
 
 const rows = (text: string, format: 'csv' | 'tsv' | 'jsonl'): CaptionFileRow[] => [...parseCaptionFile(text, format, 'f')];
 

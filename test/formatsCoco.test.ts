@@ -1,7 +1,8 @@
+import { collectImport } from './helpers/collectImport';
 import { describe, expect, test } from 'vitest';
 import { parseCocoCaptions } from '../src/data/formats/coco';
 import { importCoco } from '../src/data/import/cocoImporter';
-import { ImportError, type ImportEvent, type RawPair, type Skip } from '../src/data/import/types';
+import { ImportError } from '../src/data/import/types';
 
 function png(w = 8, h = 8): Uint8Array<ArrayBuffer> {
   const b = new Uint8Array(33);
@@ -19,15 +20,7 @@ function picked(name: string, bytes: Uint8Array<ArrayBuffer> = png(), relativePa
 
 const json = (v: unknown, name = 'captions_val2017.json'): File => new File([JSON.stringify(v)], name);
 
-async function run(captions: File, images: File[]): Promise<{ events: ImportEvent[]; pairs: RawPair[]; skips: Skip[] }> {
-  const events: ImportEvent[] = [];
-  for await (const e of importCoco(captions, images)) events.push(e);
-  return {
-    events,
-    pairs: events.flatMap((e) => (e.kind === 'pair' ? [e.pair] : [])),
-    skips: events.flatMap((e) => (e.kind === 'skip' ? [e.skip] : [])),
-  };
-}
+const run = (captions: File, images: File[]) => collectImport(importCoco(captions, images));
 
 async function importError(captions: File, images: File[] = []): Promise<ImportError> {
   try {

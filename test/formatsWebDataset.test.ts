@@ -1,7 +1,7 @@
+import { collectImport } from './helpers/collectImport';
 import { describe, expect, test } from 'vitest';
 import { TAR_END, tarFileParts } from '../src/data/formats/tarWriter';
 import { webdatasetName, webdatasetRole } from '../src/data/formats/webdataset';
-import type { ImportEvent, RawPair, Skip } from '../src/data/import/types';
 import { importWebDataset } from '../src/data/import/webdatasetImporter';
 
 const enc = new TextEncoder();
@@ -37,18 +37,7 @@ async function gzip(bytes: Uint8Array): Promise<Uint8Array> {
 
 const file = (bytes: Uint8Array, name: string): File => new File([bytes as Uint8Array<ArrayBuffer>], name);
 
-async function run(
-  files: File[],
-  maxMemberBytes?: number,
-): Promise<{ events: ImportEvent[]; pairs: RawPair[]; skips: Skip[] }> {
-  const events: ImportEvent[] = [];
-  for await (const e of importWebDataset(files, { maxMemberBytes })) events.push(e);
-  return {
-    events,
-    pairs: events.flatMap((e) => (e.kind === 'pair' ? [e.pair] : [])),
-    skips: events.flatMap((e) => (e.kind === 'skip' ? [e.skip] : [])),
-  };
-}
+const run = (files: File[], maxMemberBytes?: number) => collectImport(importWebDataset(files, { maxMemberBytes }));
 
 describe('WebDataset names', () => {
   test('key = path up to the first dot of the basename; extension lower-cased', () => {

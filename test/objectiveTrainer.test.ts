@@ -10,7 +10,7 @@ import { createObjective } from '../src/objectives/createObjective';
 import { SIGLIP_BIAS_PARAM } from '../src/objectives/siglipObjective';
 import { transferablesOf, type ObjectiveConfig } from '../src/protocol/messages';
 import { Trainer, disposeStepResult } from '../src/train/trainStep';
-import { Rng } from '../src/util/prng';
+import { syntheticBatch } from './helpers/syntheticBatch';
 import { MetricsWindow } from '../src/worker/metricsWindow';
 
 beforeAll(async () => {
@@ -20,21 +20,6 @@ beforeAll(async () => {
 const OPTIM = { weightDecay: 0.1, beta1: 0.9, beta2: 0.98, eps: 1e-6, gradClip: 1.0 };
 const STEPS = 25;
 
-function syntheticBatch(B: number, seed: number) {
-  const cfg = MODEL_PRESETS.tiny;
-  const rng = new Rng(seed);
-  const S = cfg.image.imageSize;
-  const T = cfg.text.contextLength;
-  const tokens = new Int32Array(B * T);
-  const eot = new Int32Array(B);
-  for (let b = 0; b < B; b++) {
-    eot[b] = 3 + rng.int(T - 3);
-    tokens[b * T] = 1;
-    for (let t = 1; t < eot[b]; t++) tokens[b * T + t] = 3 + rng.int(cfg.text.vocabSize - 3);
-    tokens[b * T + eot[b]] = 2;
-  }
-  return { size: B, imageSize: S, images: Float32Array.from({ length: B * S * S * 3 }, () => rng.normal()), contextLength: T, tokens, eot };
-}
 
 const CONFIGS: ObjectiveConfig[] = [
   { kind: 'clip' },

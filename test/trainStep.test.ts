@@ -6,7 +6,7 @@ import { ClipModel, batchToTensors, disposeBatchTensors } from '../src/model/cli
 import { MODEL_PRESETS } from '../src/model/config';
 import { createClipObjective } from '../src/objectives/clipObjective';
 import { Trainer, disposeStepResult } from '../src/train/trainStep';
-import { Rng } from '../src/util/prng';
+import { syntheticBatch } from './helpers/syntheticBatch';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -14,28 +14,6 @@ beforeAll(async () => {
 
 const OPT = { weightDecay: 0.2, beta1: 0.9, beta2: 0.98, eps: 1e-6 };
 
-function syntheticBatch(B: number, seed: number) {
-  const cfg = MODEL_PRESETS.tiny;
-  const rng = new Rng(seed);
-  const S = cfg.image.imageSize;
-  const T = cfg.text.contextLength;
-  const tokens = new Int32Array(B * T);
-  const eot = new Int32Array(B);
-  for (let b = 0; b < B; b++) {
-    eot[b] = 3 + rng.int(T - 3);
-    tokens[b * T] = 1; // start
-    for (let t = 1; t < eot[b]; t++) tokens[b * T + t] = 3 + rng.int(cfg.text.vocabSize - 3);
-    tokens[b * T + eot[b]] = 2; // end
-  }
-  return {
-    size: B,
-    imageSize: S,
-    images: Float32Array.from({ length: B * S * S * 3 }, () => rng.normal()),
-    contextLength: T,
-    tokens,
-    eot,
-  };
-}
 
 describe('Trainer', () => {
   it('30 steps on a fixed batch reduce the loss by > 30% with flat numTensors', () => {
