@@ -118,6 +118,28 @@ export function ObjectiveSettings({ locked }: { locked: boolean }) {
               onChange={(v) => setObjective({ ...objective, clusters: v })}
             />
             <NumberField
+              id="obj-kmeans-iters"
+              label="k-means iterations"
+              title="Lloyd iterations per k-means run (stops early when no assignment changes)"
+              value={objective.kmeansIterations}
+              integer
+              min={1}
+              disabled={locked}
+              hint="paper: 20"
+              onChange={(v) => setObjective({ ...objective, kmeansIterations: v })}
+            />
+            <NumberField
+              id="obj-kmeans-restarts"
+              label="k-means restarts"
+              title="k-means++ restarts per clustering; the run with the lowest inertia is kept"
+              value={objective.kmeansRestarts}
+              integer
+              min={1}
+              disabled={locked}
+              hint="paper: best of 3"
+              onChange={(v) => setObjective({ ...objective, kmeansRestarts: v })}
+            />
+            <NumberField
               id="obj-head-hidden"
               label="Head hidden"
               title="H: hidden width of the projection heads Linear(D→H) → BatchNorm → ReLU → Linear(H→P)"
