@@ -27,15 +27,20 @@ async function chooseFashionMnist(page: Page): Promise<void> {
     .toBe(true);
 }
 
+/** Start the configured run and wait until it is done, with no worker errors. */
+async function runToCompletion(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  await waitForState(page, ['done', 'error'], 420_000);
+  expect(await workerErrors(page)).toEqual([]);
+  expect(await storeState(page, 's.status.state')).toBe('done');
+}
+
 async function trainAndCheck(page: Page, kind: string, components: readonly string[], steps: number, minZeroShot: number) {
   await page.getByLabel('Objective', { exact: true }).selectOption(kind);
   await setField(page, 'Batch size', 64);
   await setField(page, 'Steps', steps);
   await setField(page, 'Eval every', 0);
-  await page.getByRole('button', { name: 'Start', exact: true }).click();
-  await waitForState(page, ['done', 'error'], 420_000);
-  expect(await workerErrors(page)).toEqual([]);
-  expect(await storeState(page, 's.status.state')).toBe('done');
+  await runToCompletion(page);
 
   const loss = await losses(page);
   expect(loss).toHaveLength(steps);
@@ -105,10 +110,7 @@ async function trainProtoclip(page: Page, steps: number, minZeroShot: number) {
   await expect(page.getByLabel('Head output', { exact: true })).toHaveValue('64');
   await expect(page.getByLabel('Back translation (PBT)')).toBeChecked();
   await expect(page.getByLabel('External teacher (TF-IDF + PCA-64, bag of words)')).not.toBeChecked();
-  await page.getByRole('button', { name: 'Start', exact: true }).click();
-  await waitForState(page, ['done', 'error'], 420_000);
-  expect(await workerErrors(page)).toEqual([]);
-  expect(await storeState(page, 's.status.state')).toBe('done');
+  await runToCompletion(page);
 
   const loss = await losses(page);
   expect(loss).toHaveLength(steps);

@@ -1,3 +1,4 @@
+import { concat } from './helpers/bytes';
 import { describe, expect, test } from 'vitest';
 import { openMaybeGzip, readTar, type TarEntry } from '../src/data/formats/tarReader';
 import { TAR_END, tarFileParts, tarHeader } from '../src/data/formats/tarWriter';
@@ -5,15 +6,6 @@ import { ImportError } from '../src/data/import/types';
 
 const enc = new TextEncoder();
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 /** A stream delivering the bytes in chunks of `chunk` bytes (to cross header boundaries). */
 function streamOf(bytes: Uint8Array, chunk = 100): ReadableStream<Uint8Array> {

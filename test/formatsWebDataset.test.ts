@@ -1,4 +1,5 @@
 import { collectImport } from './helpers/collectImport';
+import { concat } from './helpers/bytes';
 import { describe, expect, test } from 'vitest';
 import { TAR_END, tarFileParts } from '../src/data/formats/tarWriter';
 import { webdatasetName, webdatasetRole } from '../src/data/formats/webdataset';
@@ -16,15 +17,6 @@ function png(w = 4, h = 3, extra = 0): Uint8Array {
   return b;
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 type Member = [string, Uint8Array | string];
 const tarOf = (members: Member[]): Uint8Array =>
