@@ -7,14 +7,20 @@
 // so the float32 cancellation of lse(L_i) − L_ii (an absolute error ~ s·ε whatever the loss) never
 // happens. Off-diagonal lse is stable (max-shifted); softplus never overflows; N = 1 gives exactly 0.
 import * as tf from '@tensorflow/tfjs';
+import { clipLossFused, fusedLossActive } from '../kernels/fusedLoss';
 
-/** Loss signature every contrastive objective (and a future fused kernel) must keep. */
+/** Loss signature every contrastive objective and the fused kernel keep. */
 export type ContrastiveLossFn = (u: tf.Tensor2D, v: tf.Tensor2D, logitScale: tf.Scalar) => tf.Scalar;
 
 /** Added to the diagonal before the off-diagonal lse: e^{x − 1e9} is exactly 0 in float32. */
 const DIAG_MASK = -1e9;
 
+/** The loss every objective calls: the fused WebGPU kernel when active (src/kernels), else the op-composed reference. */
 export const clipLoss: ContrastiveLossFn = (u, v, logitScale) =>
+  fusedLossActive() ? clipLossFused(u, v, logitScale) : clipLossComposed(u, v, logitScale);
+
+/** Op-composed InfoNCE: the reference for the fused kernel and the path on cpu, wasm and webgl. */
+export const clipLossComposed: ContrastiveLossFn = (u, v, logitScale) =>
   tf.tidy(() => {
     const N = u.shape[0];
     const s = tf.exp(logitScale);

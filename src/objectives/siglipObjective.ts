@@ -6,12 +6,18 @@
 // (set by createObjective) and keeps the model's clamp [0, ln 100].
 // Components: {siglip}. Extra scalars: {bias}.
 import * as tf from '@tensorflow/tfjs';
+import { fusedLossActive, siglipLossFused } from '../kernels/fusedLoss';
 import type { Objective, ObjectiveInputs, ObjectiveOutput } from './objective';
 
 export const SIGLIP_BIAS_PARAM = 'siglip_bias';
 
-/** The SigLIP loss for given u, v [N, D], t and b (scalars). */
+/** The SigLIP loss for given u, v [N, D], t and b (scalars): the fused WebGPU kernel when active, else op-composed. */
 export function siglipLoss(u: tf.Tensor2D, v: tf.Tensor2D, logitScale: tf.Scalar, bias: tf.Scalar): tf.Scalar {
+  return fusedLossActive() ? siglipLossFused(u, v, logitScale, bias) : siglipLossComposed(u, v, logitScale, bias);
+}
+
+/** Op-composed SigLIP: the reference for the fused kernel and the path on cpu, wasm and webgl. */
+export function siglipLossComposed(u: tf.Tensor2D, v: tf.Tensor2D, logitScale: tf.Scalar, bias: tf.Scalar): tf.Scalar {
   return tf.tidy(() => {
     const N = u.shape[0];
     const logits = tf.add(tf.mul(tf.exp(logitScale), tf.matMul(u, v, false, true)), bias); // s·S + b, [N, N]

@@ -22,3 +22,9 @@ scope.onmessage = (e: MessageEvent<Command>) => {
 // inside this worker through Playwright's worker.evaluate.
 import * as tf from '@tensorflow/tfjs';
 (globalThis as unknown as { __clipLabTf: typeof tf }).__clipLabTf = tf;
+
+// Test hook: the fused-kernel browser tests compare the fused and op-composed losses in this worker.
+import { clipLossComposed } from '../objectives/clipLoss';
+import { siglipLossComposed } from '../objectives/siglipObjective';
+import { clipLossFused, siglipLossFused, fusedLossActive } from '../kernels/fusedLoss';
+(globalThis as unknown as { __clipLabLosses: object }).__clipLabLosses = { clipLossComposed, siglipLossComposed, clipLossFused, siglipLossFused, fusedLossActive };
