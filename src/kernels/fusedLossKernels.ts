@@ -1,28 +1,48 @@
-// Registration of the fused contrastive-loss kernels with tfjs: forward kernels for the webgpu
-// backend and their gradients (issue 5). Each forward returns the scalar loss plus the O(N)
-// row/column statistics its backward needs (including the per-row shares of ∂L/∂t and ∂L/∂b),
-// so nothing N×N outlives the forward; the backward materialises one N×N buffer (G = s·∂L/∂x),
-// turns it into the embedding gradients with two matMuls, and frees it. The op-composed versions in src/objectives stay the reference and the
-// path on every other backend (tfjs has no per-kernel fallback, so callers dispatch on the backend).
+// Registration of the fused contrastive-loss kernels with tfjs (issue 5): forward and backward
+// kernels for the webgpu backend, and the gradients that connect them.
+//
+// Forward: S = u·vᵀ with tfjs's tuned matmul program, then one statistics pass per direction over S
+// (SimilarityStatsProgram) and a one-workgroup reduction to the loss. It returns the loss, the
+// O(N) statistics and S itself, saved for the backward only (the caller never sees S).
+// Backward: S is overwritten in place by G = s·∂L/∂x (SimilarityGradProgram), then ∂L/∂u = G·v and
+// ∂L/∂v = Gᵀ·u by matmul; ∂L/∂t (and SigLIP's ∂L/∂b) come from the statistics. So the loss holds
+// exactly one N×N buffer from forward to backward, three N²D matmuls in all (as op-composed), and
+// three passes over N×N instead of op-composed's dozens of elementwise ops and temporaries.
+// The op-composed versions in src/objectives stay the reference and the path on every other backend
+// (tfjs has no per-kernel fallback, so callers dispatch on the backend: see fusedLoss.ts).
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { RowReduceProgram } from './webgpu/rowReduceProgram';
+import { SimilarityStatsProgram } from './webgpu/similarityStatsProgram';
+import { SimilarityGradProgram } from './webgpu/similarityGradProgram';
 import { LossReduceProgram } from './webgpu/lossReduceProgram';
-import { GradMatrixProgram } from './webgpu/gradMatrixProgram';
 
 export const CLIP_LOSS_KERNEL = 'ClipLabFusedClipLoss';
-export const CLIP_GRAD_KERNEL = 'ClipLabFusedClipLossGradMatrix';
+export const CLIP_BACKWARD_KERNEL = 'ClipLabFusedClipLossBackward';
 export const SIGLIP_LOSS_KERNEL = 'ClipLabFusedSiglipLoss';
-export const SIGLIP_GRAD_KERNEL = 'ClipLabFusedSiglipLossGradMatrix';
+export const SIGLIP_BACKWARD_KERNEL = 'ClipLabFusedSiglipLossBackward';
 
 type Info = tf.TensorInfo;
+type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown };
 
-function checkEmbeddings(kernel: string, u: Info, v: Info): number {
+/** tfjs-webgpu's own BatchMatMul kernel, called at backend level (no tape, no engine tensors). */
+function matMul(gpu: WebGPUBackend, a: Info, b: Info, transposeA: boolean, transposeB: boolean): Info {
+  const kernel = tf.getKernel('BatchMatMul', 'webgpu');
+  if (!kernel) throw new Error('tfjs-backend-webgpu has no BatchMatMul kernel');
+  return kernel.kernelFunc({ inputs: { a, b }, backend: gpu, attrs: { transposeA, transposeB } }) as Info;
+}
+
+/** Checks shapes and that one N×N float32 buffer fits the device's storage-binding limit; returns N. */
+function checkEmbeddings(kernel: string, gpu: WebGPUBackend, u: Info, v: Info): number {
   if (u.shape.length !== 2 || v.shape.length !== 2 || u.shape[0] !== v.shape[0] || u.shape[1] !== v.shape[1]) {
     throw new Error(`${kernel}: u and v must both be [N, D]; got [${u.shape}] and [${v.shape}]`);
   }
   if (u.dtype !== 'float32' || v.dtype !== 'float32') throw new Error(`${kernel}: u and v must be float32`);
-  return u.shape[0];
+  const n = u.shape[0];
+  const limit = gpu.device.limits.maxStorageBufferBindingSize;
+  if (n * n * 4 > limit) {
+    throw new Error(`${kernel}: batch ${n} needs a ${((n * n * 4) / 2 ** 20).toFixed(0)} MiB similarity buffer; this GPU binds at most ${(limit / 2 ** 20).toFixed(0)} MiB (batch ≤ ${Math.floor(Math.sqrt(limit / 4))})`);
+  }
+  return n;
 }
 
 /** Upstream gradient of the scalar loss: a multi-output kernel's gradient receives one dy per output. */
@@ -38,84 +58,82 @@ export function registerFusedLossKernels(): void {
   if (registered) return;
   registered = true;
 
-  // ---- CLIP symmetric InfoNCE: inputs u, v [N, D], t [] (log logit scale) → [loss [], rowStats [3, N], colStats [3, N]]
+  // ---- CLIP symmetric InfoNCE. u, v [N, D], t [] (log logit scale) → loss [], rowStats [3, N], colStats [3, N], S [N, N]
   tf.registerKernel({
     kernelName: CLIP_LOSS_KERNEL,
     backendName: 'webgpu',
-    kernelFunc: ({ inputs, backend }) => {
+    kernelFunc: ({ inputs, backend }: KernelArgs) => {
       const { u, v, t } = inputs as { u: Info; v: Info; t: Info };
-      const n = checkEmbeddings(CLIP_LOSS_KERNEL, u, v);
       const gpu = backend as WebGPUBackend;
-      const rowStats = gpu.runWebGPUProgram(new RowReduceProgram('clip', n), [u, v, t], 'float32');
-      const colStats = gpu.runWebGPUProgram(new RowReduceProgram('clip', n), [v, u, t], 'float32');
+      const n = checkEmbeddings(CLIP_LOSS_KERNEL, gpu, u, v);
+      const S = matMul(gpu, u, v, false, true);
+      const rowStats = gpu.runWebGPUProgram(new SimilarityStatsProgram('clip', 'row', n), [S, t], 'float32');
+      const colStats = gpu.runWebGPUProgram(new SimilarityStatsProgram('clip', 'col', n), [S, t], 'float32');
       const loss = gpu.runWebGPUProgram(new LossReduceProgram('clip'), [rowStats, colStats], 'float32');
-      return [loss, rowStats, colStats];
+      return [loss, rowStats, colStats, S];
     },
   });
+  // u, v, t, rowStats, colStats, sim (the forward's S: overwritten), dy → du [N, D], dv [N, D]
   tf.registerKernel({
-    kernelName: CLIP_GRAD_KERNEL,
+    kernelName: CLIP_BACKWARD_KERNEL,
     backendName: 'webgpu',
-    kernelFunc: ({ inputs, backend }) => {
-      const { u, v, t, rowStats, colStats, dy } = inputs as Record<string, Info>;
-      const n = checkEmbeddings(CLIP_GRAD_KERNEL, u, v);
-      return (backend as WebGPUBackend).runWebGPUProgram(new GradMatrixProgram('clip', n), [u, v, t, rowStats, colStats, dy], 'float32');
+    kernelFunc: ({ inputs, backend }: KernelArgs) => {
+      const { u, v, t, rowStats, colStats, sim, dy } = inputs as Record<string, Info>;
+      const gpu = backend as WebGPUBackend;
+      const G = gpu.runWebGPUProgram(new SimilarityGradProgram('clip', u.shape[0]), [t, rowStats, colStats, dy], 'float32', undefined, sim);
+      return [matMul(gpu, G, v, false, false), matMul(gpu, G, u, true, false)];
     },
   });
   tf.registerGradient({
     kernelName: CLIP_LOSS_KERNEL,
     inputsToSave: ['u', 'v', 't'],
-    outputsToSave: [false, true, true],
+    outputsToSave: [false, true, true, true],
     gradFunc: (dy, saved) => {
-      const [u, v, t, rowStats, colStats] = saved;
+      const [u, v, t, rowStats, colStats, sim] = saved;
       const g = lossDy(dy);
-      const G = tf.engine().runKernel(CLIP_GRAD_KERNEL, { u, v, t, rowStats, colStats, dy: g }) as tf.Tensor2D;
-      const du = tf.matMul(G, v as tf.Tensor2D);
-      const dv = tf.matMul(G, u as tf.Tensor2D, true, false);
-      G.dispose(); // the only N×N buffer of the loss: gone before the rest of the backward runs
+      const [du, dv] = tf.engine().runKernel(CLIP_BACKWARD_KERNEL, { u, v, t, rowStats, colStats, sim, dy: g }) as tf.Tensor[];
       // ∂L/∂t = (g/2N) Σ_ij (P + Q − 2I)_ij x_ij, summed per row and per column in the forward.
       const dt = tf.mul(g, tf.div(tf.add(statSum(rowStats, 2), statSum(colStats, 2)), 2 * u.shape[0]));
       return { u: () => du, v: () => dv, t: () => dt };
     },
   });
 
-  // ---- SigLIP pairwise sigmoid: inputs u, v [N, D], t [], b [] → [loss [], rowStats [3, N]]
+  // ---- SigLIP pairwise sigmoid. u, v [N, D], t [], b [] → loss [], rowStats [3, N], S [N, N]
   tf.registerKernel({
     kernelName: SIGLIP_LOSS_KERNEL,
     backendName: 'webgpu',
-    kernelFunc: ({ inputs, backend }) => {
+    kernelFunc: ({ inputs, backend }: KernelArgs) => {
       const { u, v, t, b } = inputs as { u: Info; v: Info; t: Info; b: Info };
-      const n = checkEmbeddings(SIGLIP_LOSS_KERNEL, u, v);
       const gpu = backend as WebGPUBackend;
-      const rowStats = gpu.runWebGPUProgram(new RowReduceProgram('siglip', n), [u, v, t, b], 'float32');
+      const n = checkEmbeddings(SIGLIP_LOSS_KERNEL, gpu, u, v);
+      const S = matMul(gpu, u, v, false, true);
+      const rowStats = gpu.runWebGPUProgram(new SimilarityStatsProgram('siglip', 'row', n), [S, t, b], 'float32');
       const loss = gpu.runWebGPUProgram(new LossReduceProgram('siglip'), [rowStats], 'float32');
-      return [loss, rowStats];
+      return [loss, rowStats, S];
     },
   });
+  // u, v, t, b, sim (overwritten), dy → du, dv
   tf.registerKernel({
-    kernelName: SIGLIP_GRAD_KERNEL,
+    kernelName: SIGLIP_BACKWARD_KERNEL,
     backendName: 'webgpu',
-    kernelFunc: ({ inputs, backend }) => {
-      const { u, v, t, b, dy } = inputs as Record<string, Info>;
-      const n = checkEmbeddings(SIGLIP_GRAD_KERNEL, u, v);
-      return (backend as WebGPUBackend).runWebGPUProgram(new GradMatrixProgram('siglip', n), [u, v, t, b, dy], 'float32');
+    kernelFunc: ({ inputs, backend }: KernelArgs) => {
+      const { u, v, t, b, sim, dy } = inputs as Record<string, Info>;
+      const gpu = backend as WebGPUBackend;
+      const G = gpu.runWebGPUProgram(new SimilarityGradProgram('siglip', u.shape[0]), [t, b, dy], 'float32', undefined, sim);
+      return [matMul(gpu, G, v, false, false), matMul(gpu, G, u, true, false)];
     },
   });
   tf.registerGradient({
     kernelName: SIGLIP_LOSS_KERNEL,
     inputsToSave: ['u', 'v', 't', 'b'],
-    outputsToSave: [false, true],
+    outputsToSave: [false, true, true],
     gradFunc: (dy, saved) => {
-      const [u, v, t, b, rowStats] = saved;
+      const [u, v, t, b, rowStats, sim] = saved;
       const g = lossDy(dy);
-      const G = tf.engine().runKernel(SIGLIP_GRAD_KERNEL, { u, v, t, b, dy: g }) as tf.Tensor2D;
-      const du = tf.matMul(G, v as tf.Tensor2D);
-      const dv = tf.matMul(G, u as tf.Tensor2D, true, false);
-      G.dispose(); // the only N×N buffer of the loss
+      const [du, dv] = tf.engine().runKernel(SIGLIP_BACKWARD_KERNEL, { u, v, t, b, sim, dy: g }) as tf.Tensor[];
       // ∂L/∂t = (g/N) Σ_ij h_ij x_ij and ∂L/∂b = (g/N) Σ_ij h_ij, summed per row in the forward.
       const scale = tf.div(g, u.shape[0]);
-      const dt = tf.mul(scale, statSum(rowStats, 1));
-      const db = tf.mul(scale, statSum(rowStats, 2));
-      return { u: () => du, v: () => dv, t: () => dt, b: () => db };
+      return { u: () => du, v: () => dv, t: () => tf.mul(scale, statSum(rowStats, 1)), b: () => tf.mul(scale, statSum(rowStats, 2)) };
     },
   });
 }

@@ -2,7 +2,7 @@
 //   'clip'   L = (1/2N) Σ_i [softplus(ρ_i^row) + softplus(ρ_i^col)]   from the two [3, N] row statistics
 //   'siglip' L = (1/N) Σ_i rowLoss_i                                  from the [3, N] row statistics
 import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
-import type { FusedLossMode } from './rowReduceProgram';
+import type { FusedLossMode } from './similarityStatsProgram';
 import { STABLE_MATH_WGSL } from './stableMath';
 
 const THREADS = 256;

@@ -34,3 +34,6 @@ export const STABLE_MATH_WGSL = /* wgsl */ `
     return e / (1.0 + e);
   }
 `;
+
+/** "No value yet" for running maxima: finite, so no inf arithmetic is ever needed in WGSL. */
+export const NEG_SENTINEL = '-3.0e38';
