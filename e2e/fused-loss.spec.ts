@@ -39,6 +39,8 @@ interface Side {
   dv: number[];
   dt: number;
   db?: number;
+  /** Most GPU buffer bytes in use during forward + backward, above what was in use before. */
+  peakBytes: number;
 }
 interface WorkerResult {
   fused: Side;
@@ -73,8 +75,27 @@ async function runInWorker(worker: Worker, objective: 'clip' | 'siglip', c: Case
             ? (a: any, b: any, t: any) => (fused ? L.clipLossFused(a, b, t) : L.clipLossComposed(a, b, t))
             : (a: any, b: any, t: any, bias: any) => (fused ? L.siglipLossFused(a, b, t, bias) : L.siglipLossComposed(a, b, t, bias));
         const args = objective === 'clip' ? [ut, vt, tt] : [ut, vt, tt, bt];
-        const { value, grads } = tf.valueAndGrads(f)(args);
+        // Real GPU buffers, from tfjs-webgpu's buffer manager (tf.profile counts a clone's shared
+        // buffer twice). Buffers freed by dispose return to the pool only after the queue is
+        // submitted, so this errs on the high side, for both versions alike.
+        const bm = tf.backend().bufferManager;
+        const acquire = bm.acquireBuffer;
+        const startBytes = bm.numBytesUsed;
+        let peak = startBytes;
+        bm.acquireBuffer = (...a: unknown[]) => {
+          const buffer = acquire.apply(bm, a);
+          peak = Math.max(peak, bm.numBytesUsed);
+          return buffer;
+        };
+        let value: any;
+        let grads: any[] = [];
+        try {
+          ({ value, grads } = tf.valueAndGrads(f)(args));
+        } finally {
+          bm.acquireBuffer = acquire;
+        }
         const out = {
+          peakBytes: peak - startBytes,
           loss: (await value.data())[0],
           du: Array.from(await grads[0].data()) as number[],
           dv: Array.from(await grads[1].data()) as number[],
@@ -138,6 +159,14 @@ for (const objective of ['clip', 'siglip'] as const) {
       expect(r.leaked, `${label}: tensors left behind`).toBe(0);
       expectClose(`${label} fused`, r.fused, ref, objective === 'siglip');
       expectClose(`${label} op-composed`, r.composed, ref, objective === 'siglip');
+      // At most one N×N float32 buffer at a time (the similarity, turned into the gradient in place),
+      // plus O(N·D) for the gradients and their bookkeeping, and O(N) statistics. At N = 1024 the
+      // allowance is half an N×N buffer, so a second one would fail this.
+      const nn = c.n * c.n * 4;
+      const small = 4 * (8 * c.n * c.d + 16 * c.n) + 65536;
+      console.log(`${label}: peak GPU buffer bytes over N×N·4 — fused ${(r.fused.peakBytes / nn).toFixed(2)}, op-composed ${(r.composed.peakBytes / nn).toFixed(2)}`);
+      expect(r.fused.peakBytes, `${label}: fused peak memory`).toBeLessThanOrEqual(nn + small);
+      if (c.n >= 63) expect(r.composed.peakBytes, `${label}: the measure sees op-composed's temporaries`).toBeGreaterThan(2 * nn);
       const [ef, ec] = [errors(r.fused, ref), errors(r.composed, ref)];
       for (const k of ['loss', 'du', 'dv', 'dt', 'db'] as const) expect(ef[k], `${label}: fused ${k} no worse than op-composed`).toBeLessThanOrEqual(Math.max(4 * ec[k], 2e-6));
     }

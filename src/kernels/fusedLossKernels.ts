@@ -1,15 +1,14 @@
-// Registration of the fused contrastive-loss kernels with tfjs (issue 5): forward and backward
-// kernels for the webgpu backend, and the gradients that connect them.
+// The fused contrastive-loss kernels, registered with tfjs for the webgpu backend (issue 5).
 //
 // Forward: S = u·vᵀ with tfjs's tuned matmul program, then one statistics pass per direction over S
 // (SimilarityStatsProgram) and a one-workgroup reduction to the loss. It returns the loss, the
-// O(N) statistics and S itself, saved for the backward only (the caller never sees S).
+// O(N) statistics and S itself, which fusedLoss.ts saves for the backward only (callers never see S).
 // Backward: S is overwritten in place by G = s·∂L/∂x (SimilarityGradProgram), then ∂L/∂u = G·v and
-// ∂L/∂v = Gᵀ·u by matmul; ∂L/∂t (and SigLIP's ∂L/∂b) come from the statistics. So the loss holds
-// exactly one N×N buffer from forward to backward, three N²D matmuls in all (as op-composed), and
-// three passes over N×N instead of op-composed's dozens of elementwise ops and temporaries.
-// The op-composed versions in src/objectives stay the reference and the path on every other backend
-// (tfjs has no per-kernel fallback, so callers dispatch on the backend: see fusedLoss.ts).
+// ∂L/∂v = Gᵀ·u by matmul. So the loss holds exactly one N×N buffer from forward to backward, three
+// N²D matmuls in all (as op-composed), and three passes over N×N instead of op-composed's dozens of
+// elementwise ops and temporaries. The gradient wiring (and ∂L/∂t, ∂L/∂b from the statistics) is in
+// fusedLoss.ts. The op-composed versions in src/objectives stay the reference and the path on every
+// other backend (tfjs has no per-kernel fallback, so callers dispatch on the backend).
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { SimilarityStatsProgram } from './webgpu/similarityStatsProgram';
@@ -45,12 +44,6 @@ function checkEmbeddings(kernel: string, gpu: WebGPUBackend, u: Info, v: Info): 
   return n;
 }
 
-/** Upstream gradient of the scalar loss: a multi-output kernel's gradient receives one dy per output. */
-const lossDy = (dy: tf.Tensor | tf.Tensor[]): tf.Tensor => (Array.isArray(dy) ? dy[0] : dy);
-
-/** Σ_r stats[k, r] of a [3, N] statistics tensor, as a scalar. */
-const statSum = (stats: tf.Tensor, k: number): tf.Scalar => tf.sum(tf.slice(stats, [k, 0], [1, stats.shape[1]!]));
-
 let registered = false;
 
 /** Idempotent; called on import of src/kernels/fusedLoss.ts. */
@@ -84,20 +77,6 @@ export function registerFusedLossKernels(): void {
       return [matMul(gpu, G, v, false, false), matMul(gpu, G, u, true, false)];
     },
   });
-  tf.registerGradient({
-    kernelName: CLIP_LOSS_KERNEL,
-    inputsToSave: ['u', 'v', 't'],
-    outputsToSave: [false, true, true, true],
-    gradFunc: (dy, saved) => {
-      const [u, v, t, rowStats, colStats, sim] = saved;
-      const g = lossDy(dy);
-      const [du, dv] = tf.engine().runKernel(CLIP_BACKWARD_KERNEL, { u, v, t, rowStats, colStats, sim, dy: g }) as tf.Tensor[];
-      // ∂L/∂t = (g/2N) Σ_ij (P + Q − 2I)_ij x_ij, summed per row and per column in the forward.
-      const dt = tf.mul(g, tf.div(tf.add(statSum(rowStats, 2), statSum(colStats, 2)), 2 * u.shape[0]));
-      return { u: () => du, v: () => dv, t: () => dt };
-    },
-  });
-
   // ---- SigLIP pairwise sigmoid. u, v [N, D], t [], b [] → loss [], rowStats [3, N], S [N, N]
   tf.registerKernel({
     kernelName: SIGLIP_LOSS_KERNEL,
@@ -121,19 +100,6 @@ export function registerFusedLossKernels(): void {
       const gpu = backend as WebGPUBackend;
       const G = gpu.runWebGPUProgram(new SimilarityGradProgram('siglip', u.shape[0]), [t, b, dy], 'float32', undefined, sim);
       return [matMul(gpu, G, v, false, false), matMul(gpu, G, u, true, false)];
-    },
-  });
-  tf.registerGradient({
-    kernelName: SIGLIP_LOSS_KERNEL,
-    inputsToSave: ['u', 'v', 't', 'b'],
-    outputsToSave: [false, true, true],
-    gradFunc: (dy, saved) => {
-      const [u, v, t, b, rowStats, sim] = saved;
-      const g = lossDy(dy);
-      const [du, dv] = tf.engine().runKernel(SIGLIP_BACKWARD_KERNEL, { u, v, t, b, sim, dy: g }) as tf.Tensor[];
-      // ∂L/∂t = (g/N) Σ_ij h_ij x_ij and ∂L/∂b = (g/N) Σ_ij h_ij, summed per row in the forward.
-      const scale = tf.div(g, u.shape[0]);
-      return { u: () => du, v: () => dv, t: () => tf.mul(scale, statSum(rowStats, 1)), b: () => tf.mul(scale, statSum(rowStats, 2)) };
     },
   });
 }
