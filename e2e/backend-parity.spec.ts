@@ -1,6 +1,8 @@
 // The same seed and batch give the same losses on WebGPU as on the auto-selected
-// backend: the model, loss and optimiser agree across backends.
-import { expect, losses, setField, test, waitForBackend, waitForState, workerErrors } from './fixtures';
+// backend: the model, loss and optimiser agree across backends. On WebGPU the loss runs
+// through the fused kernels (src/kernels), elsewhere through tfjs ops, so this also checks
+// that the fused kernels are a drop-in replacement inside real training steps.
+import { expect, losses, setField, storeState, test, waitForBackend, waitForState, workerErrors } from './fixtures';
 
 async function runSteps(page: import('@playwright/test').Page): Promise<number[]> {
   await page.getByRole('button', { name: 'Start', exact: true }).click();
@@ -8,25 +10,31 @@ async function runSteps(page: import('@playwright/test').Page): Promise<number[]
   return losses(page);
 }
 
-test('a few steps forced onto webgpu match the auto backend within 1e-4', async ({ page, guard }) => {
-  void guard;
-  await page.goto('/');
-  const auto = await waitForBackend(page);
-  await setField(page, 'Train pairs', 512);
-  await setField(page, 'Val pairs', 64);
-  await setField(page, 'Batch size', 16);
-  await setField(page, 'Steps', 4);
-  await setField(page, 'Eval every', 0);
-  const reference = await runSteps(page);
-  expect(reference).toHaveLength(4);
+for (const objective of ['clip', 'siglip'] as const) {
+  test(`${objective}: a few steps forced onto webgpu match the auto backend within 1e-4`, async ({ page, guard }) => {
+    void guard;
+    await page.goto('/');
+    const auto = await waitForBackend(page);
+    await page.getByLabel('Objective', { exact: true }).selectOption(objective);
+    await setField(page, 'Train pairs', 512);
+    await setField(page, 'Val pairs', 64);
+    await setField(page, 'Batch size', 16);
+    await setField(page, 'Steps', 4);
+    await setField(page, 'Eval every', 0);
+    const reference = await runSteps(page);
+    expect(reference).toHaveLength(4);
+    expect(await storeState(page, 's.backend.lossKernel')).toBe('op-composed');
 
-  await page.getByLabel('Backend', { exact: true }).selectOption('webgpu');
-  await waitForBackend(page, 'webgpu');
-  expect(auto).not.toBe('webgpu');
-  const onGpu = await runSteps(page);
-  expect(onGpu).toHaveLength(4);
-  for (let i = 0; i < 4; i++) expect(Math.abs(onGpu[i] - reference[i])).toBeLessThan(1e-4);
-  // The losses moved: the comparison covers optimiser steps, not only the init.
-  expect(Math.abs(reference[3] - reference[0])).toBeGreaterThan(1e-3);
-  expect(await workerErrors(page)).toEqual([]);
-});
+    await page.getByLabel('Backend', { exact: true }).selectOption('webgpu');
+    await waitForBackend(page, 'webgpu');
+    expect(auto).not.toBe('webgpu');
+    expect(await storeState(page, 's.backend.lossKernel')).toBe('fused');
+    await expect(page.getByTestId('status-line')).toContainText('fused WebGPU kernel');
+    const onGpu = await runSteps(page);
+    expect(onGpu).toHaveLength(4);
+    for (let i = 0; i < 4; i++) expect(Math.abs(onGpu[i] - reference[i])).toBeLessThan(1e-4);
+    // The losses moved: the comparison covers optimiser steps, not only the init.
+    expect(Math.abs(reference[3] - reference[0])).toBeGreaterThan(1e-3);
+    expect(await workerErrors(page)).toEqual([]);
+  });
+}

@@ -97,7 +97,7 @@ try {
     const s = window.__clipLab.getState();
     return { backend: s.backend, config: s.config };
   });
-  console.log(`[train] backend ${info.backend.active} (${info.backend.reason}); adapter ${JSON.stringify(info.backend.adapter)}`);
+  console.log(`[train] backend ${info.backend.active} (${info.backend.reason}); loss ${info.backend.lossKernel}; adapter ${JSON.stringify(info.backend.adapter)}`);
   console.log(`[train] preset ${info.config.preset}, batch ${info.config.batchSize}, steps ${info.config.steps}, lr ${info.config.optim.lr}`);
 
   await page.getByRole('button', { name: 'Start', exact: true }).click();

@@ -10,6 +10,7 @@ import { WASM_FILE_URLS } from './wasmPaths';
 import { runProbeWorkload } from './probeWorkload';
 import { getSetting, putSetting } from '../data/db';
 import type { AdapterDescription, BackendCandidate, BackendChoice, BackendInfo, BackendName } from '../protocol/messages';
+import { fusedLossActive } from '../kernels/fusedLoss';
 
 let wasmPathsSet = false;
 
@@ -112,6 +113,7 @@ export async function chooseBackend(requested: BackendChoice, opts: { rebenchmar
       adapter,
       candidates,
       wasmThreads: active === 'wasm' ? getThreadsCount() : undefined,
+      lossKernel: fusedLossActive() ? 'fused' : 'op-composed',
     };
   };
 

@@ -37,6 +37,8 @@ export interface BackendInfo {
   candidates: BackendCandidate[];
   /** wasm threads in use (1 without cross-origin isolation or on small machines). */
   wasmThreads?: number;
+  /** How the contrastive loss runs on this backend: the fused WebGPU kernels (src/kernels) or tfjs ops. */
+  lossKernel: 'fused' | 'op-composed';
 }
 
 /** Settings of the built-in Shapes world (see src/data/shapes). */

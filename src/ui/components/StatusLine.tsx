@@ -18,6 +18,11 @@ export function StatusLine() {
           {adapter.isFallbackAdapter ? <span className="badge badge-warn">software</span> : null}
         </span>
       ) : null}
+      {backend ? (
+        <span className="status-item" title="The contrastive loss: fused WebGPU kernels (one N×N buffer, forward and backward) or tfjs ops">
+          <span className="muted">loss</span> {backend.lossKernel === 'fused' ? 'fused WebGPU kernel' : 'op-composed'}
+        </span>
+      ) : null}
       {backend?.wasmThreads !== undefined ? (
         <span className="status-item">
           <span className="muted">wasm threads</span> {backend.wasmThreads}
