@@ -96,21 +96,20 @@ export class Trainer {
     return tf.tidy(() => {
       // Tensors made inside the gradient function die with its scope unless kept: keep clones of the
       // side outputs (shared data, no copy), hand out ordinary clones of those below, drop the kept ones.
-      const kept: tf.Scalar[] = [];
-      const keep = (x: tf.Scalar): tf.Scalar => {
+      const kept: tf.Tensor[] = [];
+      const keep = <T extends tf.Tensor>(x: T): T => {
         const k = tf.keep(tf.clone(x));
         kept.push(k);
         return k;
       };
       try {
-        const side: { components?: Record<string, tf.Scalar>; meanPositive?: tf.Scalar; meanMargin?: tf.Scalar } = {};
+        const side: { components?: Record<string, tf.Scalar>; u?: tf.Tensor2D; v?: tf.Tensor2D } = {};
         const { value, grads } = tf.variableGrads(() => {
           const uRaw = model.encodeImagesRaw(batch.images);
           const vRaw = model.encodeTextsRaw(batch.tokens, batch.eot);
           const u = l2Normalize(uRaw) as tf.Tensor2D;
           const v = l2Normalize(vRaw) as tf.Tensor2D;
           const out = objective.compute({ uRaw, vRaw, u, v, logitScale: model.logitScale, episodePositions: batch.episodePositions });
-          const stats = contrastiveStats(u, v);
           const components: Record<string, tf.Scalar> = {};
           for (const name of componentNames) {
             const c = out.components[name];
@@ -118,16 +117,19 @@ export class Trainer {
             components[name] = keep(c);
           }
           side.components = components;
-          side.meanPositive = keep(stats.meanPositive);
-          side.meanMargin = keep(stats.meanMargin);
+          side.u = keep(u);
+          side.v = keep(v);
           return out.loss;
         }, vars);
+        if (!side.components || !side.u || !side.v) throw new Error('Trainer.step: the loss function did not run');
+        // Diagnostics off the gradient tape: inside it, every op's saved inputs (here N×N ones) would
+        // stay alive until the whole backward pass had run.
+        const stats = contrastiveStats(side.u, side.v);
         const ordered = vars.map((x) => grads[x.name] ?? null);
         const clipped = clipByGlobalNorm(ordered, clip);
         this.optimizer.apply(clipped.grads, stepLr);
         model.clampLogitScale();
         objective.afterStep();
-        if (!side.components || !side.meanPositive || !side.meanMargin) throw new Error('Trainer.step: the loss function did not run');
         const components: Record<string, tf.Scalar> = {};
         for (const [name, c] of Object.entries(side.components)) components[name] = tf.clone(c);
         const extras: Record<string, tf.Scalar> = {};
@@ -137,8 +139,8 @@ export class Trainer {
           gradNorm: clipped.norm,
           lr: stepLr,
           components,
-          meanPositive: tf.clone(side.meanPositive),
-          meanMargin: tf.clone(side.meanMargin),
+          meanPositive: stats.meanPositive,
+          meanMargin: stats.meanMargin,
           extras,
         };
       } finally {
