@@ -23,11 +23,26 @@ export const SIGLIP_BACKWARD_KERNEL = 'ClipLabFusedSiglipLossBackward';
 type Info = tf.TensorInfo;
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown };
 
-/** tfjs-webgpu's own BatchMatMul kernel, called at backend level (no tape, no engine tensors). */
+/** A tfjs-webgpu kernel, called at backend level (no tape, no engine tensors). */
+function webgpuKernel(name: string, gpu: WebGPUBackend, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap): Info {
+  const kernel = tf.getKernel(name, 'webgpu');
+  if (!kernel) throw new Error(`tfjs-backend-webgpu has no ${name} kernel`);
+  return kernel.kernelFunc({ inputs, backend: gpu, attrs }) as Info;
+}
+
 function matMul(gpu: WebGPUBackend, a: Info, b: Info, transposeA: boolean, transposeB: boolean): Info {
-  const kernel = tf.getKernel('BatchMatMul', 'webgpu');
-  if (!kernel) throw new Error('tfjs-backend-webgpu has no BatchMatMul kernel');
-  return kernel.kernelFunc({ inputs: { a, b }, backend: gpu, attrs: { transposeA, transposeB } }) as Info;
+  return webgpuKernel('BatchMatMul', gpu, { a, b }, { transposeA, transposeB });
+}
+
+/**
+ * S = u·vᵀ. tfjs's matmul takes its vec4 path only without transposeB, and on SwiftShader that is
+ * ≈ 1.4× faster at N = 1024, D = 256 than transposeB = true, for the price of an N×D transpose.
+ */
+function similarity(gpu: WebGPUBackend, u: Info, v: Info): Info {
+  const vT = webgpuKernel('Transpose', gpu, { x: v }, { perm: [1, 0] });
+  const S = matMul(gpu, u, vT, false, false);
+  gpu.disposeData(vT.dataId);
+  return S;
 }
 
 /** Checks shapes and that one N×N float32 buffer fits the device's storage-binding limit; returns N. */
@@ -59,7 +74,7 @@ export function registerFusedLossKernels(): void {
       const { u, v, t } = inputs as { u: Info; v: Info; t: Info };
       const gpu = backend as WebGPUBackend;
       const n = checkEmbeddings(CLIP_LOSS_KERNEL, gpu, u, v);
-      const S = matMul(gpu, u, v, false, true);
+      const S = similarity(gpu, u, v);
       const rowStats = gpu.runWebGPUProgram(new SimilarityStatsProgram('clip', 'row', n), [S, t], 'float32');
       const colStats = gpu.runWebGPUProgram(new SimilarityStatsProgram('clip', 'col', n), [S, t], 'float32');
       const loss = gpu.runWebGPUProgram(new LossReduceProgram('clip'), [rowStats, colStats], 'float32');
@@ -85,7 +100,7 @@ export function registerFusedLossKernels(): void {
       const { u, v, t, b } = inputs as { u: Info; v: Info; t: Info; b: Info };
       const gpu = backend as WebGPUBackend;
       const n = checkEmbeddings(SIGLIP_LOSS_KERNEL, gpu, u, v);
-      const S = matMul(gpu, u, v, false, true);
+      const S = similarity(gpu, u, v);
       const rowStats = gpu.runWebGPUProgram(new SimilarityStatsProgram('siglip', 'row', n), [S, t, b], 'float32');
       const loss = gpu.runWebGPUProgram(new LossReduceProgram('siglip'), [rowStats], 'float32');
       return [loss, rowStats, S];
