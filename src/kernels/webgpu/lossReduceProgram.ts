@@ -17,7 +17,7 @@ export class LossReduceProgram implements WebGPUProgram {
 
   constructor(private readonly mode: FusedLossMode) {
     this.variableNames = mode === 'clip' ? ['R', 'C'] : ['R'];
-    this.shaderKey = `clipLabLossReduce_${mode}`;
+    this.shaderKey = `clipLabLossReduce_${mode}_${THREADS}`;
   }
 
   getUserCode(): string {

@@ -25,7 +25,7 @@ export class SimilarityGradProgram implements WebGPUProgram {
     this.outputShape = [n, n];
     // Flat; tfjs folds a count above the per-dimension limit into 2-D and getGlobalIndex() follows.
     this.dispatch = [Math.ceil((n * n) / THREADS), 1, 1];
-    this.shaderKey = `clipLabSimilarityGrad_${mode}`;
+    this.shaderKey = `clipLabSimilarityGrad_${mode}_${THREADS}`;
   }
 
   getUserCode(): string {
