@@ -3,11 +3,14 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
 
 // `npm run bench`: benchmarks run through the real app bundle in headless Chromium
 // (served by vite preview). Each bench prints a table and writes JSON to bench-results/.
+// `npm run bench -- kernels` runs only bench/kernels.bench.ts (Playwright filters by file name).
+// BENCH_DIST serves another build folder than dist/ (e.g. `vite build --outDir /tmp/benchdist`).
+const DIST = process.env.BENCH_DIST ?? 'dist';
 export default defineConfig({
   testDir: '.',
   outputDir: '../test-results/bench',
   testMatch: '**/*.bench.ts',
-  timeout: 900_000,
+  timeout: 900_000, // per test; kernels.bench.ts sets its own (longer) timeout
   workers: 1,
   reporter: [['list']],
   use: {
@@ -16,7 +19,7 @@ export default defineConfig({
     viewport: { width: 1440, height: 1000 },
   },
   webServer: {
-    command: 'npx vite preview --host 127.0.0.1 --port 4174 --strictPort',
+    command: `npx vite preview --host 127.0.0.1 --port 4174 --strictPort --outDir ${JSON.stringify(DIST)}`,
     cwd: '..',
     url: 'http://127.0.0.1:4174',
     reuseExistingServer: false,

@@ -12,8 +12,11 @@ import type {
   DatasetReport,
   ShapesDatasetSpec,
   StoredDatasetSpec,
+  FusedLossReport,
+  LossBenchReport,
   ProgressReport,
   ReaderBenchReport,
+  StepProfileReport,
   Report,
   RunState,
   StatusReport,
@@ -110,6 +113,12 @@ export interface StoreState {
   evals: EvalPoint[];
   /** Last data-pipeline benchmark (the benchmarkReader command). */
   readerBench: ReaderBenchReport | null;
+  /** Last loss benchmark report (benchmarkLoss; one per finished point, rows cumulative). */
+  lossBench: LossBenchReport | null;
+  /** Last training-step memory profile (profileStep). */
+  stepProfile: StepProfileReport | null;
+  /** Last answer to setFusedLoss. */
+  fusedLoss: FusedLossReport | null;
   numClasses: number;
   similarity: SimilaritySnapshot | null;
 
@@ -267,6 +276,9 @@ export const useStore = create<StoreState>()((set, get) => ({
   recentStepMs: NaN,
   evals: [],
   readerBench: null,
+  lossBench: null,
+  stepProfile: null,
+  fusedLoss: null,
   numClasses: 0,
   similarity: null,
 
@@ -372,6 +384,15 @@ export const useStore = create<StoreState>()((set, get) => ({
         return;
       case 'readerBench':
         set({ readerBench: r });
+        return;
+      case 'lossBench':
+        set({ lossBench: r });
+        return;
+      case 'stepProfile':
+        set({ stepProfile: r });
+        return;
+      case 'fusedLoss':
+        set({ fusedLoss: r });
         return;
     }
   },

@@ -13,12 +13,15 @@ import { BpeTokenizer } from '../tokenizer/bpe';
 import { createObjective, DEFAULT_OBJECTIVE } from '../objectives/createObjective';
 import { Trainer, type StepResult } from '../train/trainStep';
 import { lrAt } from '../train/schedule';
-import type { BackendChoice, BackendInfo, Command, Report, RunState, TrainConfig } from '../protocol/messages';
+import type { BackendChoice, BackendInfo, BackendName, Command, Report, RunState, TrainConfig } from '../protocol/messages';
 import { evaluateModel } from './evaluate';
 import { MetricsWindow } from './metricsWindow';
 import { ProtoclipObjective } from '../objectives/protoclip/protoclipObjective';
 import { ProtoclipEpisodes, readEpisodeFromShards, type EpisodePairSource } from './protoclipEpisodes';
 import { yieldToEventLoop } from './yieldToEventLoop';
+import { runLossBenchmark } from './lossBenchmark';
+import { profileTrainingStep } from './stepProfile';
+import { fusedLossActive, setFusedLossEnabled } from '../kernels/fusedLoss';
 
 export type Post = (r: Report) => void;
 
@@ -89,6 +92,18 @@ export class TrainerSession {
         case 'benchmarkReader':
           if (this.loopRunning) throw new Error('Pause or stop training before benchmarking the data pipeline');
           return await this.benchmarkReader(cmd.batches);
+        case 'benchmarkLoss':
+          if (this.loopRunning && this.state === 'running') throw new Error('Pause or stop training before benchmarking the loss');
+          await this.waitForLoop(); // paused or stopped: the step in flight finishes first
+          return await this.benchmarkLoss(cmd);
+        case 'profileStep':
+          if (this.loopRunning && this.state === 'running') throw new Error('Pause or stop training before profiling a step');
+          await this.waitForLoop();
+          return await this.profileStep(cmd.id);
+        case 'setFusedLoss':
+          setFusedLossEnabled(cmd.enabled);
+          this.post({ type: 'fusedLoss', enabled: cmd.enabled, active: fusedLossActive() });
+          return;
       }
     } catch (e) {
       this.fail(cmd.type, e);
@@ -125,7 +140,8 @@ export class TrainerSession {
   }
 
   private async selectBackend(choice: BackendChoice): Promise<void> {
-    if (this.loopRunning) throw new Error('Pause or stop training before switching backend');
+    if (this.loopRunning && this.state === 'running') throw new Error('Pause or stop training before switching backend');
+    await this.waitForLoop(); // paused or stopped: the step in flight finishes first
     this.requestedBackend = choice;
     this.disposeModel();
     this.post({ type: 'progress', phase: 'backend', done: 0, total: 1, message: 'Choosing a backend…' });
@@ -275,6 +291,35 @@ export class TrainerSession {
       batchesPerSec: (1000 * batches) / ms,
       pairsPerSec: (1000 * batches * this.config!.batchSize) / ms,
     });
+  }
+
+  /** Loss forward + backward, fused vs op-composed (see lossBenchmark.ts); switches backend first if needed. */
+  private async benchmarkLoss(req: Extract<Command, { type: 'benchmarkLoss' }>): Promise<void> {
+    if (tf.getBackend() !== req.backend) await this.selectBackend(req.backend);
+    await runLossBenchmark(req, { post: this.post, yieldFn: yieldToEventLoop });
+  }
+
+  /** tf.profile of one training step of the configured model (trains that step; see stepProfile.ts). */
+  private async profileStep(id: string): Promise<void> {
+    const { config, trainer, backend } = this;
+    const base = {
+      type: 'stepProfile' as const,
+      id,
+      backend: backend?.active ?? (tf.getBackend() as BackendName),
+      preset: config?.preset ?? 'tiny',
+      batchSize: config?.batchSize ?? 0,
+      fusedLoss: fusedLossActive(),
+    };
+    const empty = { baselineBytes: 0, baselineTensors: 0, peakBytes: 0, transientPeakBytes: 0, newBytes: 0, newTensors: 0, kernels: 0, topKernels: [], wallMs: 0 };
+    if (!config || !trainer) return this.post({ ...base, ...empty, error: 'Configure a run first' });
+    if (this.episodes) return this.post({ ...base, ...empty, error: 'Step profiling does not support ProtoCLIP episodes' });
+    try {
+      const batch = await this.makeReader().nextBatch();
+      const lr = lrAt(this.step, config.optim.lr, config.optim.minLr, config.optim.warmupSteps, config.steps);
+      this.post({ ...base, ...(await profileTrainingStep(trainer, batch, lr)) });
+    } catch (e) {
+      this.post({ ...base, ...empty, error: e instanceof Error ? e.message : String(e) });
+    }
   }
 
   /** The Shapes world is generated on first use; a stored dataset must already be there. */
