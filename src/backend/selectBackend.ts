@@ -36,8 +36,11 @@ export async function describeAdapter(): Promise<AdapterDescription | null> {
 
 function webglAvailable(): boolean {
   try {
-    const canvas = new OffscreenCanvas(1, 1);
-    return canvas.getContext('webgl2') !== null;
+    const gl = new OffscreenCanvas(1, 1).getContext('webgl2');
+    // Release the probe at once: Chromium keeps a few contexts per worker and drops the oldest,
+    // which after a few backend switches was tfjs's own ("Failed to link vertex and fragment shaders").
+    gl?.getExtension('WEBGL_lose_context')?.loseContext();
+    return gl !== null;
   } catch {
     return false;
   }

@@ -26,8 +26,10 @@ export class AdamW {
 
   constructor(readonly params: readonly AdamWParam[], config: Partial<AdamWConfig> = {}) {
     this.config = { ...ADAMW_DEFAULTS, ...config };
-    this.m = params.map((p) => tf.variable(tf.zerosLike(p.variable), false));
-    this.v = params.map((p) => tf.variable(tf.zerosLike(p.variable), false));
+    // tf.variable shares the initial tensor's data; tidy drops the initial tensors themselves
+    // (left alive, they leaked 2 tensors per parameter on every configure).
+    this.m = tf.tidy(() => params.map((p) => tf.variable(tf.zerosLike(p.variable), false)));
+    this.v = tf.tidy(() => params.map((p) => tf.variable(tf.zerosLike(p.variable), false)));
   }
 
   /** One update. grads[i] belongs to params[i]; a null grad leaves that param (and its slots) untouched. */
