@@ -11,19 +11,9 @@ import {
   fashionPrompt,
   parseFashionMnistBin,
   toRgbSquare,
-  type FashionMnistData,
 } from '../src/data/builtin/fashionMnist';
 import { Rng } from '../src/util/prng';
-
-function synthetic(train: number, test: number, side: number): FashionMnistData {
-  const px = side * side;
-  const split = (count: number, salt: number) => ({
-    count,
-    images: Uint8Array.from({ length: count * px }, (_, i) => (i * 31 + salt) & 255),
-    labels: Uint8Array.from({ length: count }, (_, i) => (i + salt) % 10),
-  });
-  return { side, train: split(train, 0), test: split(test, 7) };
-}
+import { syntheticFashion as synthetic } from './helpers/syntheticFashion';
 
 describe('parseFashionMnistBin', () => {
   it('round-trips a synthetic file', () => {

@@ -3,14 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { captionFileFormat, csvRecords, parseCaptionFile, type CaptionFileRow } from '../src/data/formats/captionFile';
 import { importCaptionFile } from '../src/data/import/captionFileImporter';
 import { ImportError } from '../src/data/import/types';
-
-function png(w = 8, h = 8): Uint8Array<ArrayBuffer> {
-  const b = new Uint8Array(33);
-  b.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
-  new DataView(b.buffer).setUint32(16, w);
-  new DataView(b.buffer).setUint32(20, h);
-  return b;
-}
+import { pngHeader as png } from './helpers/bytes';
 
 function picked(name: string, relativePath?: string): File {
   const f = new File([png()], name);

@@ -4,18 +4,9 @@ import { describe, expect, test } from 'vitest';
 import { TAR_END, tarFileParts } from '../src/data/formats/tarWriter';
 import { webdatasetName, webdatasetRole } from '../src/data/formats/webdataset';
 import { importWebDataset } from '../src/data/import/webdatasetImporter';
+import { pngHeader } from './helpers/bytes';
 
 const enc = new TextEncoder();
-
-function png(w = 4, h = 3, extra = 0): Uint8Array {
-  const b = new Uint8Array(33 + extra);
-  b.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
-  new DataView(b.buffer).setUint32(16, w);
-  new DataView(b.buffer).setUint32(20, h);
-  b[24] = 8;
-  b[25] = 2;
-  return b;
-}
 
 
 type Member = [string, Uint8Array | string];
@@ -48,10 +39,10 @@ describe('WebDataset names', () => {
 describe('importWebDataset', () => {
   test('pairs from a plain and a gzipped shard, with metadata and progress', async () => {
     const a = tarOf([
-      ['000000.jpg', png(10, 20)],
+      ['000000.jpg', pngHeader(10, 20)],
       ['000000.txt', 'A  red\nsquare'],
       ['000000.json', '{"url":"http://x/0.jpg","similarity":0.31}'],
-      ['000001.png', png()],
+      ['000001.png', pngHeader(4, 3)],
       ['000001.txt', 'a blue cafe\u0301'],
     ]);
     const b = await gzip(tarOf([['sub/000002.webp', riffWebp()], ['sub/000002.txt', 'green circle']]));
@@ -63,7 +54,7 @@ describe('importWebDataset', () => {
       captions: ['A red square'],
       meta: { url: 'http://x/0.jpg', similarity: 0.31 },
     });
-    expect(pairs[0].image).toEqual(png(10, 20));
+    expect(pairs[0].image).toEqual(pngHeader(10, 20));
     expect(pairs[1].captions).toEqual(['a blue caf\u00e9']);
     expect(pairs[1].meta).toBeUndefined();
     expect(pairs[2].source).toBe('b.tar.gz: sub/000002.webp');
@@ -77,22 +68,22 @@ describe('importWebDataset', () => {
 
   test('every skip case', async () => {
     const tar = tarOf([
-      ['nocap.jpg', png()], // image without caption
+      ['nocap.jpg', pngHeader(4, 3)], // image without caption
       ['noimg.txt', 'lonely caption'], // caption without image
       ['emptyimg.jpg', new Uint8Array(0)],
       ['emptyimg.txt', 'x'],
-      ['emptycap.jpg', png()],
+      ['emptycap.jpg', pngHeader(4, 3)],
       ['emptycap.txt', ''],
-      ['latin1.jpg', png()],
+      ['latin1.jpg', pngHeader(4, 3)],
       ['latin1.txt', new Uint8Array([0x63, 0x61, 0x66, 0xe9])],
-      ['blank.jpg', png()],
+      ['blank.jpg', pngHeader(4, 3)],
       ['blank.txt', ' \n\t\u00a0 '],
       ['notimg.jpg', 'this is not a jpeg'],
       ['notimg.txt', 'caption'],
-      ['badjson.jpg', png()],
+      ['badjson.jpg', pngHeader(4, 3)],
       ['badjson.txt', 'kept anyway'],
       ['badjson.json', '{"url": '],
-      ['ok.jpg', png()],
+      ['ok.jpg', pngHeader(4, 3)],
       ['ok.cls', '3'], // unrecognised member inside a sample: skipped alone
       ['ok.txt', 'fine'],
     ]);
@@ -116,15 +107,15 @@ describe('importWebDataset', () => {
 
   test('duplicate keys: non-consecutive in one shard, and across shards', async () => {
     const one = tarOf([
-      ['a.jpg', png()],
-      ['b.jpg', png()],
+      ['a.jpg', pngHeader(4, 3)],
+      ['b.jpg', pngHeader(4, 3)],
       ['b.txt', 'bee'],
       ['a.txt', 'late caption for a'],
     ]);
     const two = tarOf([
-      ['b.jpg', png()],
+      ['b.jpg', pngHeader(4, 3)],
       ['b.txt', 'bee again'],
-      ['c.jpg', png()],
+      ['c.jpg', pngHeader(4, 3)],
       ['c.txt', 'sea'],
     ]);
     const { pairs, skips } = await run([file(one, '1.tar'), file(two, '2.tar')]);
@@ -139,7 +130,7 @@ describe('importWebDataset', () => {
   test('hidden macOS members do not split a sample', async () => {
     const tar = tarOf([
       ['./._0001.jpg', 'resource fork'],
-      ['./0001.jpg', png()],
+      ['./0001.jpg', pngHeader(4, 3)],
       ['./._0001.txt', 'resource fork'],
       ['./0001.txt', 'caption'],
     ]);
@@ -150,23 +141,23 @@ describe('importWebDataset', () => {
 
   test('a truncated shard keeps its good pairs, is skipped with the reason, and the next shard is read', async () => {
     const full = tarOf([
-      ['0.jpg', png(4, 4, 600)],
+      ['0.jpg', pngHeader(4, 4, 600)],
       ['0.txt', 'zero'],
-      ['1.jpg', png(4, 4, 600)],
+      ['1.jpg', pngHeader(4, 4, 600)],
       ['1.txt', 'one'],
-      ['2.jpg', png(4, 4, 600)],
+      ['2.jpg', pngHeader(4, 4, 600)],
       ['2.txt', 'two'],
     ]);
     // 0.jpg: 512 + 1024, 0.txt: 1024, 1.jpg: 1536, 1.txt: header + 100 of its 512-byte block
     const cut = full.slice(0, 1536 + 1024 + 1536 + 512 + 2);
-    const next = tarOf([['n.jpg', png()], ['n.txt', 'next shard']]);
+    const next = tarOf([['n.jpg', pngHeader(4, 3)], ['n.txt', 'next shard']]);
     const { pairs, skips } = await run([file(cut, 'cut.tar'), file(next, 'next.tar')]);
     expect(pairs.map((p) => p.key)).toEqual(['0', 'n']);
     expect(skips).toEqual([{ file: 'cut.tar', reason: 'truncated archive: member 1.txt ends after 2 of 3 bytes' }]);
   });
 
   test('a complete sample cut off only in its metadata is kept', async () => {
-    const full = tarOf([['0.jpg', png()], ['0.txt', 'zero'], ['0.json', '{"a": 1, "padding": "' + 'x'.repeat(900) + '"}']]);
+    const full = tarOf([['0.jpg', pngHeader(4, 3)], ['0.txt', 'zero'], ['0.json', '{"a": 1, "padding": "' + 'x'.repeat(900) + '"}']]);
     const cut = full.slice(0, 1024 + 1024 + 512 + 100);
     const { pairs, skips } = await run([file(cut, 'c.tar')]);
     expect(pairs.map((p) => p.key)).toEqual(['0']);
@@ -174,8 +165,8 @@ describe('importWebDataset', () => {
   });
 
   test('corrupt gzip and non-tar shards are skipped; the import goes on', async () => {
-    const good = tarOf([['k.jpg', png()], ['k.txt', 'kay']]);
-    const gz = await gzip(tarOf([['b.jpg', png()], ['b.txt', 'bee']]));
+    const good = tarOf([['k.jpg', pngHeader(4, 3)], ['k.txt', 'kay']]);
+    const gz = await gzip(tarOf([['b.jpg', pngHeader(4, 3)], ['b.txt', 'bee']]));
     const truncatedGz = gz.slice(0, gz.length - 10); // only the gzip trailer is lost: b's data came through
     const { pairs, skips } = await run([
       file(truncatedGz, 'bad.tar.gz'),
@@ -192,7 +183,7 @@ describe('importWebDataset', () => {
 
   test('unrecognised members are not buffered (skipData), yet reported', async () => {
     const big = new Uint8Array(3_000_000);
-    const tar = tarOf([['v.mp4', big], ['v.jpg', png()], ['v.txt', 'video frame']]);
+    const tar = tarOf([['v.mp4', big], ['v.jpg', pngHeader(4, 3)], ['v.txt', 'video frame']]);
     const { pairs, skips } = await run([file(tar, 'v.tar')]);
     expect(pairs.map((p) => p.key)).toEqual(['v']);
     expect(skips).toEqual([{ file: 'v.tar: v', reason: 'unrecognised member v.mp4' }]);
@@ -201,9 +192,9 @@ describe('importWebDataset', () => {
 
 test('members over the size limit are read past and reported', async () => {
   const tar = tarOf([
-    ['big.jpg', png(4, 4, 5000)],
+    ['big.jpg', pngHeader(4, 4, 5000)],
     ['big.txt', 'too big'],
-    ['m.jpg', png()],
+    ['m.jpg', pngHeader(4, 3)],
     ['m.txt', 'kept'],
     ['m.json', `{"x": "${'y'.repeat(5000)}"}`],
   ]);
@@ -229,7 +220,7 @@ function riffWebp(): Uint8Array {
 describe('captions listed in key.json', () => {
   test('key.json {"captions": [...]} adds every caption (deduplicated, normalised) after key.txt', async () => {
     const tar = tarOf([
-      ['a.png', png()],
+      ['a.png', pngHeader(4, 3)],
       ['a.txt', 'a red  square'],
       ['a.json', JSON.stringify({ captions: ['a red square', 'a crimson block', 7, '  '] })],
     ]);

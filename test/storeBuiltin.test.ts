@@ -5,17 +5,8 @@ import { fashionManifest, fashionMnistDatasetId, fashionShards } from '../src/da
 import { FASHION_CLASS_PHRASES, FASHION_PROMPT_TEMPLATES, parseFashionMnistBin, type FashionMnistData } from '../src/data/builtin/fashionMnist';
 import type { ShardRecord } from '../src/data/store/types';
 import { BpeTokenizer } from '../src/tokenizer/bpe';
+import { syntheticFashion as synthetic } from './helpers/syntheticFashion';
 import { recallAt, retrievalRanks } from '../src/worker/evaluate';
-
-function synthetic(train: number, test: number, side = 4): FashionMnistData {
-  const px = side * side;
-  const split = (count: number, salt: number) => ({
-    count,
-    images: Uint8Array.from({ length: count * px }, (_, i) => (i * 31 + salt) & 255),
-    labels: Uint8Array.from({ length: count }, (_, i) => (i + salt) % 10),
-  });
-  return { side, train: split(train, 0), test: split(test, 7) };
-}
 
 async function collect(data: FashionMnistData, size: number) {
   const m = fashionManifest(fashionMnistDatasetId(size, 80), size);
