@@ -35,6 +35,11 @@ for (const objective of ['clip', 'siglip'] as const) {
     for (let i = 0; i < 4; i++) expect(Math.abs(onGpu[i] - reference[i])).toBeLessThan(1e-4);
     // The losses moved: the comparison covers optimiser steps, not only the init.
     expect(Math.abs(reference[3] - reference[0])).toBeGreaterThan(1e-3);
+    // Switching the fused path off (as the kernels bench does) shows in the status line.
+    await page.evaluate(() => (window as any).__clipLab.send({ type: 'setFusedLoss', enabled: false }));
+    await expect(page.getByTestId('status-line')).toContainText('loss op-composed');
+    await page.evaluate(() => (window as any).__clipLab.send({ type: 'setFusedLoss', enabled: true }));
+    await expect(page.getByTestId('status-line')).toContainText('fused WebGPU kernel');
     expect(await workerErrors(page)).toEqual([]);
   });
 }

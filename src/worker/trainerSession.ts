@@ -103,6 +103,11 @@ export class TrainerSession {
         case 'setFusedLoss':
           setFusedLossEnabled(cmd.enabled);
           this.post({ type: 'fusedLoss', enabled: cmd.enabled, active: fusedLossActive() });
+          if (this.backend) {
+            // The status line's "loss" item follows the switch.
+            this.backend = { ...this.backend, lossKernel: fusedLossActive() ? 'fused' : 'op-composed' };
+            this.post({ type: 'backend', info: this.backend });
+          }
           return;
       }
     } catch (e) {
