@@ -11,7 +11,7 @@ import { ProtoclipObjective } from '../src/objectives/protoclip/protoclipObjecti
 import type { ObjectiveConfig } from '../src/protocol/messages';
 import { Trainer, disposeStepResult } from '../src/train/trainStep';
 import { Rng } from '../src/util/prng';
-import { ProtoclipEpisodes, readEpisodeFromShards, shuffledPositions, type EpisodePairSource, type EpisodeProgress } from '../src/worker/protoclipEpisodes';
+import { ProtoclipEpisodes, readEpisodeFromShards, shuffledPositions, type EpisodePairSource, type EpisodeProgress } from '../src/objectives/protoclip/episodes';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -3,6 +3,7 @@
 // needs it (the trainer worker and the data worker both open it).
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { DatasetManifest, ShardRecord, ShardTextRecord } from './store/types';
+import type { CheckpointChunk, CheckpointRecord, ModelRecord } from './store/checkpointTypes';
 
 export const DB_NAME = 'clip-lab';
 /**
@@ -12,14 +13,20 @@ export const DB_NAME = 'clip-lab';
  *    ever held generated Shapes datasets (deterministic from their spec, and their ids
  *    include the schema version), so the upgrade clears datasets and shards; they are
  *    regenerated on next use. Settings are kept.
+ * 3: + models (saved runs and imported model files), checkpoints (one complete record per
+ *    stored checkpoint) and checkpointChunks (byCheckpoint): a checkpoint's .safetensors bytes
+ *    in chunks (see src/train/checkpointStore.ts).
  */
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 interface ClipLabDB extends DBSchema {
   datasets: { key: string; value: DatasetManifest };
   shards: { key: string; value: ShardRecord; indexes: { byDataset: string } };
   shardText: { key: string; value: ShardTextRecord; indexes: { byDataset: string } };
   settings: { key: string; value: unknown };
+  models: { key: string; value: ModelRecord };
+  checkpoints: { key: string; value: CheckpointRecord };
+  checkpointChunks: { key: string; value: CheckpointChunk; indexes: { byCheckpoint: string } };
 }
 
 export type ClipLabDatabase = IDBPDatabase<ClipLabDB>;
@@ -44,6 +51,11 @@ export function openClipLabDB(): Promise<ClipLabDatabase> {
           void tx.objectStore('datasets').clear();
           void tx.objectStore('shards').clear();
         }
+      }
+      if (oldVersion < 3) {
+        db.createObjectStore('models', { keyPath: 'id' });
+        db.createObjectStore('checkpoints', { keyPath: 'id' });
+        db.createObjectStore('checkpointChunks', { keyPath: 'key' }).createIndex('byCheckpoint', 'checkpointId');
       }
     },
   });

@@ -38,7 +38,7 @@ export function createObjective(config: ObjectiveConfig, model: ClipModel): Obje
       return createSiglipObjective(bias);
     }
     case 'protoclip':
-      return new ProtoclipObjective(model, { headHidden: config.headHidden, headOut: config.headOut, teacher: config.teacher });
+      return new ProtoclipObjective(model, { headHidden: config.headHidden, headOut: config.headOut, teacher: config.teacher, episodes: config });
     default:
       throw new Error(`unknown objective kind "${(config as { kind?: unknown }).kind}"`);
   }

@@ -116,6 +116,40 @@ export interface TrainConfig {
   reportEvery: number;
   /** Steps between evaluations (zero-shot, gap, similarity). 0: only at the end. */
   evalEvery: number;
+  /** Auto-save: a checkpoint every N steps or M seconds, whichever comes first (0 turns that trigger off), and on Pause and Stop. */
+  autosave?: AutosaveConfig;
+}
+
+export interface AutosaveConfig {
+  everySteps: number;
+  everySeconds: number;
+}
+
+export const DEFAULT_AUTOSAVE: AutosaveConfig = { everySteps: 200, everySeconds: 120 };
+
+/** A saved model or run in the browser's storage (the Models library). */
+export interface ModelSummary {
+  id: string;
+  name: string;
+  /** 'run': trained here (checkpoints carry optimizer state); 'imported': from a .safetensors file. */
+  kind: 'run' | 'imported';
+  createdAt: string;
+  updatedAt: string;
+  config: TrainConfig;
+  datasetId: string;
+  datasetName: string;
+  /** Step of the stored checkpoint. */
+  step: number;
+  totalSteps: number;
+  /** True once the run reached its last step (nothing to resume). */
+  finished: boolean;
+  /** The stored checkpoint carries optimizer state and the run's position: training can continue exactly. */
+  resumable: boolean;
+  /** Bytes of the stored checkpoint. */
+  bytes: number;
+  paramCount: number;
+  lastLoss: number | null;
+  lastEval: { step: number; zeroShotAll: number; gap: number; recallI2T1: number } | null;
 }
 
 export type RunState = 'idle' | 'preparing' | 'ready' | 'running' | 'paused' | 'done' | 'stopped' | 'error';
@@ -146,7 +180,21 @@ export type Command =
    */
   | { type: 'profileStep'; id: string }
   /** Switch the fused contrastive-loss kernels on or off (benchmarks, A/B checks). Answered by a FusedLossReport. */
-  | { type: 'setFusedLoss'; enabled: boolean };
+  | { type: 'setFusedLoss'; enabled: boolean }
+  /** Writes a checkpoint of the current run now (also automatic, see AutosaveConfig). Answered by a CheckpointReport. */
+  | { type: 'saveCheckpoint' }
+  /** The Models library. Answered by a ModelsReport. */
+  | { type: 'listModels' }
+  /** Loads a stored run at its checkpoint, paused, ready to continue. */
+  | { type: 'resumeModel'; id: string }
+  | { type: 'renameModel'; id: string; name: string }
+  | { type: 'deleteModel'; id: string }
+  /** Answered by a ModelFileReport (a .safetensors Blob). */
+  | { type: 'exportModel'; id: string }
+  /** Validates a .safetensors file and stores it in the library; answered by a ModelImportReport. */
+  | { type: 'importModel'; file: File }
+  /** Checkpoint timings per preset (npm run bench). Answered by a CheckpointBenchReport. */
+  | { type: 'benchmarkCheckpoint'; id: string; repeats: number };
 
 export interface LossBenchRequest {
   /** Echoed in the reports, to tell runs apart. */
@@ -359,7 +407,73 @@ export interface FusedLossReport {
   active: boolean;
 }
 
-export type Report = LossBenchReport | StepProfileReport | FusedLossReport | ReaderBenchReport | StatusReport | ProgressReport | MetricsReport | EvalReport | BackendReport | DatasetReport | ErrorReport;
+export interface CheckpointReport {
+  type: 'checkpoint';
+  runId: string;
+  step: number;
+  ok: boolean;
+  bytes: number;
+  ms: number;
+  /** 'auto' (every N steps / M seconds), 'pause', 'stop', 'finish' or 'manual'. */
+  reason: string;
+  /** Why the write failed, and that the previous checkpoint is intact. */
+  error?: string;
+}
+
+export interface ModelsReport {
+  type: 'models';
+  list: ModelSummary[];
+  /** The newest unfinished, resumable run that is not loaded in the trainer (offered as "Resume"). */
+  resumable: ModelSummary | null;
+  storage: StorageInfo | null;
+}
+
+export interface ModelFileReport {
+  type: 'modelFile';
+  id: string;
+  fileName: string;
+  blob: Blob;
+}
+
+export interface ModelImportReport {
+  type: 'modelImport';
+  fileName: string;
+  ok: boolean;
+  /** The stored model (ok) or why the file was refused (nothing stored). */
+  model?: ModelSummary;
+  error?: string;
+}
+
+/** The run the trainer holds now (after configure or resume). */
+export interface RunReport {
+  type: 'run';
+  id: string;
+  name: string;
+  step: number;
+  totalSteps: number;
+  /** Set when the run was loaded from a checkpoint. */
+  resumedFrom: number | null;
+  /** The resolved config the run trains with. */
+  config: TrainConfig;
+}
+
+export interface CheckpointBenchRow {
+  preset: PresetName;
+  paramCount: number;
+  bytes: number;
+  writeMs: number;
+  readMs: number;
+  repeats: number;
+}
+
+export interface CheckpointBenchReport {
+  type: 'checkpointBench';
+  id: string;
+  row: CheckpointBenchRow | null;
+  error?: string;
+}
+
+export type Report = CheckpointReport | ModelsReport | ModelFileReport | ModelImportReport | RunReport | CheckpointBenchReport | LossBenchReport | StepProfileReport | FusedLossReport | ReaderBenchReport | StatusReport | ProgressReport | MetricsReport | EvalReport | BackendReport | DatasetReport | ErrorReport;
 
 /** Typed-array fields of a report, to pass as transferables. */
 export function transferablesOf(r: Report): Transferable[] {

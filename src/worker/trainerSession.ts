@@ -1,27 +1,29 @@
-// The trainer worker's state: backend, dataset, tokenizer, model, optimiser and the
-// training loop. Owns every tensor in the app. Talks to the UI only through
-// `post(report)` with the types of src/protocol/messages.ts.
+// The trainer worker's state machine over a Run (src/train/run.ts): it answers the UI's Commands,
+// drives the training loop, auto-saves checkpoints and runs evaluations. Every tensor of the app
+// lives in the worker; this file holds the backend and at most one Run. States:
+//   idle → preparing → ready → running ⇄ paused → done | stopped   (error from anywhere)
+// A resumed run enters `paused` at its checkpoint's step.
 import * as tf from '@tensorflow/tfjs';
 import { chooseBackend } from '../backend/selectBackend';
 import { openClipLabDB, type ClipLabDatabase } from '../data/db';
 import { ensureShapesDataset } from '../data/builtin/shapesDataset';
-import { ShardReader, readSplit, type LabelledBatch } from '../data/store/shardReader';
 import { cleanIncomplete, getDataset, readShard } from '../data/store/shardStore';
-import { shardCounts, type DatasetManifest } from '../data/store/types';
-import { ClipModel, batchToTensors, disposeBatchTensors } from '../model/clipModel';
+import type { DatasetManifest } from '../data/store/types';
+import type { LabelledBatch } from '../data/store/shardReader';
 import { BpeTokenizer } from '../tokenizer/bpe';
-import { createObjective, DEFAULT_OBJECTIVE } from '../objectives/createObjective';
-import { Trainer, type StepResult } from '../train/trainStep';
-import { lrAt } from '../train/schedule';
-import type { BackendChoice, BackendInfo, BackendName, Command, Report, RunState, TrainConfig } from '../protocol/messages';
+import { DEFAULT_OBJECTIVE } from '../objectives/createObjective';
+import { Run } from '../train/run';
+import { storeRunDataset, type DatasetIdentity, type RunDataset } from '../train/runDataset';
+import { cleanCheckpoints } from '../train/checkpointStore';
+import { loadStoredRun } from '../train/runStorage';
+import { type BackendChoice, type BackendInfo, type BackendName, type Command, type Report, type RunState, type TrainConfig } from '../protocol/messages';
 import { evaluateModel } from './evaluate';
 import { MetricsWindow } from './metricsWindow';
-import { ProtoclipObjective } from '../objectives/protoclip/protoclipObjective';
-import { ProtoclipEpisodes, readEpisodeFromShards, type EpisodePairSource } from './protoclipEpisodes';
 import { yieldToEventLoop } from './yieldToEventLoop';
-import { runLossBenchmark } from './lossBenchmark';
-import { profileTrainingStep } from './stepProfile';
 import { fusedLossActive, setFusedLossEnabled } from '../kernels/fusedLoss';
+import { benchmarkCheckpoint, benchmarkLoss, benchmarkReader, profileStep } from './diagnostics';
+import { Autosave } from './autosave';
+import { ModelLibrary } from './modelLibrary';
 
 export type Post = (r: Report) => void;
 
@@ -30,23 +32,29 @@ export class TrainerSession {
   private backend: BackendInfo | null = null;
   private requestedBackend: BackendChoice = 'auto';
   private db: ClipLabDatabase | null = null;
-  private config: TrainConfig | null = null;
   private manifest: DatasetManifest | null = null;
-  private tokenizer: BpeTokenizer | null = null;
-  private model: ClipModel | null = null;
-  private trainer: Trainer | null = null;
-  private reader: ShardReader | null = null;
-  /** ProtoCLIP runs: the episodic batch source that replaces `reader` for training. */
-  private episodes: ProtoclipEpisodes | null = null;
-  private step = 0;
+  private run: Run | null = null;
   private lastBatch: LabelledBatch | null = null;
   private window = new MetricsWindow();
   private loopRunning = false;
   /** Bumped by configure/stop so that an in-flight preparation or loop notices it is stale. */
   private generation = 0;
   private readonly watchedDevices = new WeakSet<GPUDevice>();
+  private readonly autosave: Autosave;
+  private readonly library: ModelLibrary;
 
-  constructor(private readonly post: Post) {}
+  constructor(private readonly post: Post) {
+    this.autosave = new Autosave(() => this.openDb(), post);
+    this.library = new ModelLibrary(() => this.openDb(), post, () => this.run?.id ?? null);
+  }
+
+  private async openDb(): Promise<ClipLabDatabase> {
+    if (!this.db) {
+      this.db = await openClipLabDB();
+      await cleanCheckpoints(this.db); // what a tab closed mid-write left behind
+    }
+    return this.db;
+  }
 
   async handle(cmd: Command): Promise<void> {
     try {
@@ -64,42 +72,62 @@ export class TrainerSession {
           }
           return;
         case 'pause':
-          if (this.state === 'running') this.setState('paused');
+          if (this.state === 'running') {
+            this.setState('paused');
+            await this.waitForLoop();
+            await this.save('pause');
+          }
           return;
         case 'step':
-          if ((this.state === 'ready' || this.state === 'paused') && !this.loopRunning) {
+          if ((this.state === 'ready' || this.state === 'paused') && !this.loopRunning && this.run) {
             this.setState('paused');
             await this.trainOneStep();
             await this.flushMetrics();
-            if (this.step >= this.config!.steps) await this.finish();
+            if (this.run.finished) await this.finish();
             this.postStatus();
           }
           return;
         case 'stop':
           if (this.state === 'running' || this.state === 'paused' || this.state === 'ready' || this.state === 'preparing') {
+            const hadSteps = (this.run?.step ?? 0) > 0;
             this.generation++;
             this.setState('stopped');
             await this.waitForLoop();
             await this.flushMetrics();
+            if (hadSteps) await this.save('stop');
             this.postStatus();
           }
           return;
         case 'evaluate':
-          if (this.model && !this.loopRunning) await this.evaluate();
+          if (this.run && !this.loopRunning) await this.evaluate();
           return;
         case 'status':
           return this.postStatus();
+        case 'saveCheckpoint':
+          await this.waitForLoopIfPaused();
+          return await this.save('manual');
+        case 'resumeModel':
+          return await this.resumeModel(cmd.id);
+        case 'listModels':
+        case 'renameModel':
+        case 'deleteModel':
+        case 'exportModel':
+        case 'importModel':
+          if (cmd.type === 'deleteModel' && cmd.id === this.run?.id && this.isActive()) throw new Error('Stop the run before deleting it');
+          return await this.library.handle(cmd);
         case 'benchmarkReader':
           if (this.loopRunning) throw new Error('Pause or stop training before benchmarking the data pipeline');
-          return await this.benchmarkReader(cmd.batches);
+          return await benchmarkReader(this.requireRun(), cmd.batches, this.post);
         case 'benchmarkLoss':
-          if (this.loopRunning && this.state === 'running') throw new Error('Pause or stop training before benchmarking the loss');
-          await this.waitForLoop(); // paused or stopped: the step in flight finishes first
-          return await this.benchmarkLoss(cmd);
+          await this.waitForLoopIfPaused();
+          if (tf.getBackend() !== cmd.backend) await this.selectBackend(cmd.backend);
+          return await benchmarkLoss(cmd, this.post);
         case 'profileStep':
-          if (this.loopRunning && this.state === 'running') throw new Error('Pause or stop training before profiling a step');
-          await this.waitForLoop();
-          return await this.profileStep(cmd.id);
+          await this.waitForLoopIfPaused();
+          return await profileStep(cmd.id, this.run, this.backend?.active ?? (tf.getBackend() as BackendName), this.post);
+        case 'benchmarkCheckpoint':
+          await this.waitForLoopIfPaused();
+          return await benchmarkCheckpoint(await this.openDb(), this.requireRun(), cmd.id, cmd.repeats, this.post);
         case 'setFusedLoss':
           setFusedLossEnabled(cmd.enabled);
           this.post({ type: 'fusedLoss', enabled: cmd.enabled, active: fusedLossActive() });
@@ -115,9 +143,26 @@ export class TrainerSession {
     }
   }
 
+  private requireRun(): Run {
+    if (!this.run) throw new Error('Configure a run first');
+    return this.run;
+  }
+
+  private isActive(): boolean {
+    return this.state === 'running' || this.state === 'paused' || this.state === 'preparing' || this.loopRunning;
+  }
+
+  /** Measuring commands need the step in flight finished; they refuse while training runs. */
+  private async waitForLoopIfPaused(): Promise<void> {
+    if (this.loopRunning && this.state === 'running') throw new Error('Pause or stop training first');
+    await this.waitForLoop();
+  }
+
   private fail(context: string, e: unknown): void {
     const message = e instanceof Error ? e.message : String(e);
-    this.state = 'error';
+    // Library commands (rename, export, import…) fail on their own: the run goes on.
+    const runContext = ['init', 'setBackend', 'configure', 'start', 'resume', 'step', 'training', 'resumeModel'].includes(context);
+    if (runContext) this.state = 'error';
     this.post({ type: 'error', message, context });
     this.postStatus();
   }
@@ -129,18 +174,19 @@ export class TrainerSession {
 
   private postStatus(): void {
     const mem = tf.memory();
+    const run = this.run;
     this.post({
       type: 'status',
       state: this.state,
-      step: this.step,
-      totalSteps: this.config?.steps ?? 0,
+      step: run?.step ?? 0,
+      totalSteps: run?.config.steps ?? 0,
       numTensors: mem.numTensors,
       numBytes: mem.numBytes,
       stepMs: this.window.lastStepMs,
       dataWaitShare: this.window.lastDataWaitShare,
-      datasetId: this.manifest?.id ?? null,
-      paramCount: this.model?.paramCount ?? 0,
-      vocabSize: this.tokenizer?.vocabSize ?? 0,
+      datasetId: run?.data.identity.id ?? null,
+      paramCount: run?.model.paramCount ?? 0,
+      vocabSize: run?.tokenizer.vocabSize ?? 0,
     });
   }
 
@@ -148,7 +194,7 @@ export class TrainerSession {
     if (this.loopRunning && this.state === 'running') throw new Error('Pause or stop training before switching backend');
     await this.waitForLoop(); // paused or stopped: the step in flight finishes first
     this.requestedBackend = choice;
-    this.disposeModel();
+    this.disposeRun();
     this.post({ type: 'progress', phase: 'backend', done: 0, total: 1, message: 'Choosing a backend…' });
     this.backend = await chooseBackend(choice);
     if (this.backend.active === 'webgpu') this.watchGpuErrors();
@@ -169,16 +215,17 @@ export class TrainerSession {
     });
   }
 
-  private disposeModel(): void {
-    this.episodes?.dispose();
-    this.episodes = null;
-    this.trainer?.objective.dispose?.();
-    this.trainer?.dispose();
-    this.model?.dispose();
-    this.trainer = null;
-    this.model = null;
-    this.reader = null;
+  private disposeRun(): void {
+    this.run?.dispose();
+    this.run = null;
     this.lastBatch = null;
+  }
+
+  private runHooks() {
+    return {
+      onProgress: (p: { done: number; total: number; message: string }) => this.post({ type: 'progress', phase: 'episode', ...p }),
+      yieldFn: yieldToEventLoop,
+    };
   }
 
   private async configure(config: TrainConfig): Promise<void> {
@@ -186,13 +233,11 @@ export class TrainerSession {
     await this.waitForLoop();
     if (!this.backend) await this.selectBackend(this.requestedBackend);
     this.setState('preparing');
-    this.disposeModel();
-    this.config = config;
-    this.step = 0;
+    this.disposeRun();
     this.window = new MetricsWindow();
 
-    this.db ??= await openClipLabDB();
-    await cleanIncomplete(this.db); // only datasets whose writer is gone (Web Locks), never a running import
+    const db = await this.openDb();
+    await cleanIncomplete(db); // only datasets whose writer is gone (Web Locks), never a running import
     const { manifest, fromCache } = await this.loadDataset(config, gen);
     if (gen !== this.generation) return;
     if (manifest.splits.train.pairs < config.batchSize) {
@@ -200,131 +245,71 @@ export class TrainerSession {
         `${manifest.name} has ${manifest.splits.train.pairs} training pairs, fewer than the batch size ${config.batchSize}: lower the batch size or use more data`,
       );
     }
-    this.manifest = manifest;
     if (!manifest.tokenizer) throw new Error(`${manifest.name} has no tokenizer stored; re-import it`);
-    this.tokenizer = BpeTokenizer.fromJSON(manifest.tokenizer as ReturnType<BpeTokenizer['toJSON']>);
-    const model = { ...config.model, text: { ...config.model.text, vocabSize: this.tokenizer.vocabSize } };
-    model.image = { ...model.image, imageSize: manifest.imageSize };
-    this.config = { ...config, model };
+    const tokenizer = BpeTokenizer.fromJSON(manifest.tokenizer as ReturnType<BpeTokenizer['toJSON']>);
+    // The model follows the data: vocabulary from the tokenizer, image size from the dataset.
+    // Saved configs from before objectives existed have none: plain CLIP.
+    const resolved: TrainConfig = {
+      ...config,
+      objective: config.objective ?? DEFAULT_OBJECTIVE,
+      model: { ...config.model, text: { ...config.model.text, vocabSize: tokenizer.vocabSize }, image: { ...config.model.image, imageSize: manifest.imageSize } },
+    };
+    await this.postDataset(manifest, tokenizer, fromCache);
+    this.post({ type: 'progress', phase: 'model', done: 0, total: 1, message: 'Building the model…' });
+    const id = `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+    const name = `${resolved.objective.kind} · ${manifest.name} · seed ${resolved.seed}`;
+    this.run = Run.create({ id, name, config: resolved, tokenizer, data: storeRunDataset(db, manifest), ...this.runHooks() });
+    this.manifest = manifest;
+    this.autosave.reset(this.run);
+    this.post({ type: 'run', id, name, step: 0, totalSteps: resolved.steps, resumedFrom: null, config: resolved });
+    this.post({ type: 'progress', phase: 'model', done: 1, total: 1, message: 'Ready' });
+    this.setState('ready');
+  }
 
+  private async postDataset(manifest: DatasetManifest, tokenizer: BpeTokenizer, fromCache: boolean): Promise<void> {
     this.post({
       type: 'dataset',
       id: manifest.id,
       name: manifest.name,
       trainPairs: manifest.splits.train.pairs,
       valPairs: manifest.splits.val.pairs,
-      vocabSize: this.tokenizer.vocabSize,
+      vocabSize: tokenizer.vocabSize,
       classes: manifest.classes,
-      sampleCaptions: (await readShard(this.db, manifest.id, 'train', 0)).captions.slice(0, 6).map((c) => c[0]),
+      sampleCaptions: (await readShard(this.db!, manifest.id, 'train', 0)).captions.slice(0, 6).map((c) => c[0]),
       fromCache,
     });
-    this.post({ type: 'progress', phase: 'model', done: 0, total: 1, message: 'Building the model…' });
-    this.model = new ClipModel(model, config.seed);
-    // The objective first: it may register its own parameters (SigLIP's bias) and re-initialise t,
-    // and the Trainer's optimizer covers exactly the parameters registered when it is created.
-    // Saved configs from before objectives existed have none: plain CLIP.
-    const objectiveConfig = config.objective ?? DEFAULT_OBJECTIVE;
-    const objective = createObjective(objectiveConfig, this.model);
-    this.config = { ...this.config, objective: objectiveConfig };
-    this.trainer = new Trainer(this.model, config.optim, objective);
-    this.reader = this.makeReader();
-    if (objective instanceof ProtoclipObjective && objectiveConfig.kind === 'protoclip') {
-      this.episodes = new ProtoclipEpisodes({
-        model: this.model,
-        objective,
-        config: objectiveConfig,
-        source: this.episodeSource(),
-        tokenizer: this.tokenizer,
-        contextLength: model.text.contextLength,
-        batchSize: config.batchSize,
-        seed: config.seed,
-        onProgress: (p) => this.post({ type: 'progress', phase: 'episode', done: p.done, total: p.total, message: p.message }),
-        yieldFn: yieldToEventLoop,
-      });
-    }
-    this.post({ type: 'progress', phase: 'model', done: 1, total: 1, message: 'Ready' });
-    this.setState('ready');
   }
 
-  /** A training-split reader for the configured run (a fresh one replays the same order). */
-  private makeReader(): ShardReader {
-    const { db, manifest, config, tokenizer } = this;
-    if (!db || !manifest || !config || !tokenizer) throw new Error('Configure a run first');
-    return new ShardReader(db, manifest, {
-      split: 'train',
-      batchSize: config.batchSize,
-      seed: config.seed,
-      shuffleBuffer: Math.min(Math.max(2 * config.batchSize, 512), manifest.splits.train.pairs),
-      contextLength: config.model.text.contextLength,
-      tokenizer,
-      // Real images get a mild random crop; the Shapes world is generated fresh per pair and
-      // its captions name sizes and positions a crop could change.
-      augment: manifest.source === 'shapes' ? undefined : { randomResizedCrop: [0.9, 1] },
-    });
+  /** Loads a stored run at its checkpoint, paused; the UI gets its config and whole metric history. */
+  private async resumeModel(id: string): Promise<void> {
+    const gen = ++this.generation;
+    await this.waitForLoop();
+    if (!this.backend) await this.selectBackend(this.requestedBackend);
+    this.setState('preparing');
+    this.disposeRun();
+    this.window = new MetricsWindow();
+    const db = await this.openDb();
+    this.post({ type: 'progress', phase: 'model', done: 0, total: 1, message: 'Loading the checkpoint…' });
+    const run = await loadStoredRun(db, id, (d) => this.openRunDataset(d), this.runHooks());
+    if (gen !== this.generation) return run.dispose();
+    this.run = run;
+    this.manifest = (await getDataset(db, run.data.identity.id)) ?? null;
+    if (this.manifest) await this.postDataset(this.manifest, run.tokenizer, true);
+    this.autosave.reset(run);
+    this.post({ type: 'run', id: run.id, name: run.name, step: run.step, totalSteps: run.config.steps, resumedFrom: run.step, config: run.config });
+    const history = run.history.toReport(run.config.batchSize);
+    if (history) this.post(history);
+    for (const e of run.history.evals) this.post({ ...e, type: 'eval', similarity: new Float32Array(0), similarityN: 0, similarityCaptions: [] });
+    this.post({ type: 'progress', phase: 'model', done: 1, total: 1, message: `Resumed at step ${run.step}` });
+    this.setState(run.finished ? 'done' : 'paused');
   }
 
-  /** The stored training split as ProtoCLIP's episode source (pairs read shard by shard). */
-  private episodeSource(): EpisodePairSource {
-    const { db, manifest } = this;
-    if (!db || !manifest) throw new Error('Configure a run first');
-    const sizes = shardCounts(manifest.splits.train, manifest.shardSize);
-    return {
-      numPairs: manifest.splits.train.pairs,
-      imageSize: manifest.imageSize,
-      read: (indices, seed) =>
-        readEpisodeFromShards(indices, seed, sizes, manifest.imageSize, (s) => readShard(db, manifest.id, 'train', s)),
-      allCaptions: async () => {
-        const out: string[] = [];
-        for await (const shard of readSplit(db, manifest, 'train')) for (const cs of shard.captions) out.push(...cs);
-        return out;
-      },
-    };
-  }
-
-  /** Times the data pipeline alone (IndexedDB reads, decode-free batching, augmentation, tokenising). */
-  private async benchmarkReader(batches: number): Promise<void> {
-    const reader = this.makeReader();
-    await reader.nextBatch(); // first shard load
-    const t0 = performance.now();
-    for (let i = 0; i < batches; i++) await reader.nextBatch();
-    const ms = performance.now() - t0;
-    this.post({
-      type: 'readerBench',
-      batches,
-      batchSize: this.config!.batchSize,
-      msPerBatch: ms / batches,
-      batchesPerSec: (1000 * batches) / ms,
-      pairsPerSec: (1000 * batches * this.config!.batchSize) / ms,
-    });
-  }
-
-  /** Loss forward + backward, fused vs op-composed (see lossBenchmark.ts); switches backend first if needed. */
-  private async benchmarkLoss(req: Extract<Command, { type: 'benchmarkLoss' }>): Promise<void> {
-    if (tf.getBackend() !== req.backend) await this.selectBackend(req.backend);
-    await runLossBenchmark(req, { post: this.post, yieldFn: yieldToEventLoop });
-  }
-
-  /** tf.profile of one training step of the configured model (trains that step; see stepProfile.ts). */
-  private async profileStep(id: string): Promise<void> {
-    const { config, trainer, backend } = this;
-    const base = {
-      type: 'stepProfile' as const,
-      id,
-      backend: backend?.active ?? (tf.getBackend() as BackendName),
-      preset: config?.preset ?? 'tiny',
-      batchSize: config?.batchSize ?? 0,
-      fusedLoss: fusedLossActive(),
-    };
-    const empty = { baselineBytes: 0, baselineTensors: 0, peakBytes: 0, transientPeakBytes: 0, newBytes: 0, newTensors: 0, kernels: 0, topKernels: [], wallMs: 0 };
-    if (!config || !trainer) return this.post({ ...base, ...empty, error: 'Configure a run first' });
-    if (this.episodes) return this.post({ ...base, ...empty, error: 'Step profiling does not support ProtoCLIP episodes' });
-    try {
-      const batch = await this.makeReader().nextBatch();
-      const lr = lrAt(this.step, config.optim.lr, config.optim.minLr, config.optim.warmupSteps, config.steps);
-      this.post({ ...base, ...(await profileTrainingStep(trainer, batch, lr)) });
-    } catch (e) {
-      this.post({ ...base, ...empty, error: e instanceof Error ? e.message : String(e) });
-    }
+  /** A checkpoint's dataset, which must still be stored (a Shapes world is regenerated from its spec). */
+  private async openRunDataset(d: DatasetIdentity): Promise<RunDataset> {
+    const db = await this.openDb();
+    const m = await getDataset(db, d.id);
+    if (!m) throw new Error(`This run was trained on ${d.name}, which is no longer in storage: re-import it (or regenerate it) to continue`);
+    return storeRunDataset(db, m);
   }
 
   /** The Shapes world is generated on first use; a stored dataset must already be there. */
@@ -346,62 +331,58 @@ export class TrainerSession {
   }
 
   private async trainOneStep(): Promise<void> {
-    const { config, reader, trainer } = this;
-    if (!config || !reader || !trainer) throw new Error('Configure a run first');
-    // Before a ProtoCLIP episode's preparation (a pause of feature pass + clustering): report the
-    // pending metrics first, which also frees their tensors (so numTensors at each episode start is comparable).
-    if (this.episodes?.needsEpisode) await this.flushMetrics();
-    const t0 = performance.now();
-    const batch = this.episodes ? await this.episodes.nextBatch() : await reader.nextBatch();
-    const tData = performance.now();
-    const lr = lrAt(this.step, config.optim.lr, config.optim.minLr, config.optim.warmupSteps, config.steps);
-    const t = batchToTensors(batch);
-    if ('episodePositions' in batch) t.episodePositions = batch.episodePositions as Int32Array;
-    let r: StepResult;
-    try {
-      r = trainer.step(t, lr);
-    } finally {
-      disposeBatchTensors(t);
-    }
-    const scale = tf.tidy(() => tf.exp(trainer.model.logitScale) as tf.Scalar);
-    this.step++;
-    this.lastBatch = batch;
+    const run = this.requireRun();
+    // Before a long preparation (a ProtoCLIP episode: feature pass + clustering), report the pending
+    // metrics first, which also frees their tensors (so numTensors at each episode start is comparable).
+    if (run.source.preparesNext) await this.flushMetrics();
+    const s = await run.trainStep();
+    const r = s.result;
+    const scale = tf.tidy(() => tf.exp(run.model.logitScale) as tf.Scalar);
+    this.lastBatch = s.batch;
     this.window.push({
-      step: this.step,
-      lr,
+      step: s.step,
+      lr: s.lr,
       loss: r.loss,
       scale,
       gradNorm: r.gradNorm,
       meanPositive: r.meanPositive,
       meanMargin: r.meanMargin,
       components: { ...r.components, ...r.extras },
-      dataMs: tData - t0,
-      stepMs: performance.now() - t0,
+      dataMs: s.dataMs,
+      stepMs: s.stepMs,
     });
   }
 
   private async flushMetrics(): Promise<void> {
-    const r = await this.window.flush(this.config?.batchSize ?? 0);
-    if (r) this.post(r);
+    const r = await this.window.flush(this.run?.config.batchSize ?? 0);
+    if (!r) return;
+    this.run?.history.appendMetrics(r);
+    this.post(r);
   }
 
   private async loop(): Promise<void> {
     if (this.loopRunning) return;
     this.loopRunning = true;
     const gen = this.generation;
-    const config = this.config!;
+    const run = this.requireRun();
+    const config = run.config;
     try {
-      while (this.state === 'running' && gen === this.generation && this.step < config.steps) {
+      while (this.state === 'running' && gen === this.generation && !run.finished) {
         await this.trainOneStep();
-        if (this.step % config.reportEvery === 0) {
+        const reportDue = run.step % config.reportEvery === 0;
+        if (reportDue) {
           await this.flushMetrics();
           this.postStatus();
         }
-        if (config.evalEvery > 0 && this.step % config.evalEvery === 0 && this.step < config.steps) await this.evaluate();
+        if (config.evalEvery > 0 && run.step % config.evalEvery === 0 && !run.finished) await this.evaluate();
+        if (this.autosave.due(run)) {
+          await this.flushMetrics();
+          await this.save('auto');
+        }
         await yieldToEventLoop(); // let pause / stop / status messages in
       }
       await this.flushMetrics();
-      if (gen === this.generation && this.step >= config.steps) await this.finish();
+      if (gen === this.generation && run.finished) await this.finish();
       else this.postStatus();
     } catch (e) {
       this.fail('training', e);
@@ -412,7 +393,16 @@ export class TrainerSession {
 
   private async finish(): Promise<void> {
     await this.evaluate();
+    await this.save('finish');
     this.setState('done');
+  }
+
+  /** Writes a checkpoint of the run (a failure is reported, the previous checkpoint stays). */
+  private async save(reason: string): Promise<void> {
+    const run = this.run;
+    if (!run || run.step === 0) return;
+    await this.flushMetrics();
+    await this.autosave.save(run, reason);
   }
 
   private async waitForLoop(): Promise<void> {
@@ -420,10 +410,11 @@ export class TrainerSession {
   }
 
   private async evaluate(): Promise<void> {
-    const { model, manifest, tokenizer, config, db } = this;
-    if (!model || !manifest || !tokenizer || !config || !db) return;
+    const { run, manifest, db } = this;
+    if (!run || !manifest || !db) return;
     this.post({ type: 'progress', phase: 'eval', done: 0, total: 1, message: 'Evaluating…' });
-    const report = await evaluateModel({ db, model, manifest, tokenizer, config, step: this.step, batch: this.lastBatch });
+    const report = await evaluateModel({ db, model: run.model, manifest, tokenizer: run.tokenizer, config: run.config, step: run.step, batch: this.lastBatch });
+    run.history.appendEval(report);
     this.post(report);
     this.post({ type: 'progress', phase: 'eval', done: 1, total: 1, message: 'Evaluated' });
   }

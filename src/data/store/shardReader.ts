@@ -58,14 +58,22 @@ export function normaliseImageInto(shard: ShardRecord, i: number, pixels: number
   }
 }
 
+/** Loads shard `index` of a split of one dataset (IndexedDB in the app, memory in tests). */
+export type ShardLoader = (split: Split, index: number) => Promise<ShardRecord>;
+
+/** The shard loader of a stored dataset. */
+export function storeShardLoader(db: ClipLabDatabase, datasetId: string): ShardLoader {
+  return (split, index) => readShard(db, datasetId, split, index);
+}
+
 export class ShardReader {
   private readonly schedule: ReaderSchedule;
   private readonly cache = new Map<number, ShardRecord>();
   private pending: { shard: number; promise: Promise<ShardRecord> } | null = null;
 
   constructor(
-    private readonly db: ClipLabDatabase,
-    private readonly manifest: DatasetManifest,
+    private readonly loadShard: ShardLoader,
+    private readonly manifest: Pick<DatasetManifest, 'name' | 'imageSize' | 'shardSize' | 'splits'>,
     private readonly opts: ReaderOptions,
   ) {
     const info = manifest.splits[opts.split];
@@ -97,7 +105,7 @@ export class ShardReader {
   }
 
   private read(s: number): Promise<ShardRecord> {
-    return readShard(this.db, this.manifest.id, this.opts.split, s);
+    return this.loadShard(this.opts.split, s);
   }
 
   private async load(s: number): Promise<void> {

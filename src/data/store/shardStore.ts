@@ -8,6 +8,7 @@
 // is gone (closed tab, crash) and never one another worker or tab is still writing.
 import type { ClipLabDatabase } from '../db';
 import { type DatasetManifest, type ShardRecord, type ShardTextRecord, type Split, shardBytes, shardKey, textOf } from './types';
+import { withWriteLock, writerAlive } from './writeLocks';
 
 export async function listDatasets(db: ClipLabDatabase): Promise<DatasetManifest[]> {
   return (await db.getAll('datasets')).filter((m) => m.complete);
@@ -39,28 +40,6 @@ export async function deleteDataset(db: ClipLabDatabase, id: string): Promise<vo
   const tx = db.transaction(['datasets', 'shards', 'shardText'], 'readwrite');
   const range = datasetRange(id);
   await Promise.all([tx.objectStore('shards').delete(range), tx.objectStore('shardText').delete(range), tx.objectStore('datasets').delete(id), tx.done]);
-}
-
-// ---------------------------------------------------------------- write locks
-
-function lockManager(): LockManager | null {
-  const nav = (globalThis as { navigator?: Navigator }).navigator;
-  return nav?.locks && typeof nav.locks.request === 'function' ? nav.locks : null;
-}
-
-const writeLockName = (id: string) => `clip-lab:write:${id}`;
-
-async function withWriteLock<T>(id: string, fn: () => Promise<T>): Promise<T> {
-  const locks = lockManager();
-  if (!locks) return fn();
-  return locks.request(writeLockName(id), () => fn());
-}
-
-/** True when some context (this or another worker / tab) is writing dataset `id` now. */
-async function writerAlive(id: string): Promise<boolean> {
-  const locks = lockManager();
-  if (!locks) return false; // no Web Locks: assume a stale write (the old behaviour)
-  return locks.request(writeLockName(id), { ifAvailable: true }, (lock) => lock === null);
 }
 
 /** Remove datasets whose writing never finished (and whose writer is gone). */

@@ -18,15 +18,23 @@
 // the heads in training mode so their BatchNorm statistics are current for episode 2's pass).
 // The previous episode's prototypes are disposed when the next episode's are set, so the tensor
 // count at the same point of consecutive episodes (k ≥ 2) is constant.
+//
+// Resuming (the BatchSource contract): a snapshot is {episode, cursor} plus the episode's
+// prototypes as arrays. The episode's pairs and training order are pure functions of (seed,
+// episode) and are re-read; the prototypes came from a feature pass with the parameters of the
+// episode's start, so they are saved. The TF-IDF teacher is refitted (seeded, deterministic) when
+// the next episode needs it.
 import * as tf from '@tensorflow/tfjs';
-import { IMAGE_MEAN, IMAGE_STD } from '../data/batch';
-import type { CaptionEncoder, LabelledBatch } from '../data/store/shardReader';
-import type { ClipModel } from '../model/clipModel';
-import { buildEpisodePrototypes, defaultK, sampleEpisode, type EpisodePrototypes } from '../objectives/protoclip';
-import type { ProtoclipObjective } from '../objectives/protoclip/protoclipObjective';
-import { fitTfidfPcaTeacher, type TfidfPcaTeacher } from '../objectives/protoclip/teacher';
-import type { ObjectiveConfig } from '../protocol/messages';
-import { Rng, deriveSeed } from '../util/prng';
+import { IMAGE_MEAN, IMAGE_STD } from '../../data/batch';
+import type { CaptionEncoder, LabelledBatch } from '../../data/store/shardReader';
+import type { ClipModel } from '../../model/clipModel';
+import type { ObjectiveConfig } from '../../protocol/messages';
+import { Rng, deriveSeed } from '../../util/prng';
+import type { BatchSource, BatchSourceSnapshot } from '../objective';
+import { defaultK, sampleEpisode } from './episode';
+import type { ProtoclipObjective } from './protoclipObjective';
+import { buildEpisodePrototypes, prototypesFromArrays, prototypesToArrays, type EpisodePrototypes, type PrototypesMeta } from './prototypes';
+import { fitTfidfPcaTeacher, type TfidfPcaTeacher } from './teacher';
 
 export type ProtoclipConfig = Extract<ObjectiveConfig, { kind: 'protoclip' }>;
 
@@ -102,7 +110,17 @@ export function protoclipProblems(c: ProtoclipConfig, batchSize: number): string
   return out;
 }
 
-export class ProtoclipEpisodes {
+/** ProtoclipEpisodes' resumable position (see the file comment). */
+export interface EpisodesState {
+  episode: number;
+  cursor: number;
+  /** Scalars of the current episode's prototypes; null in the warm-up or before the first episode. */
+  prototypes: PrototypesMeta | null;
+}
+
+const PROTO_PREFIX = 'protoclip.episode.';
+
+export class ProtoclipEpisodes implements BatchSource {
   /** Episodes started so far (the current episode's 1-based index). */
   episode = 0;
   readonly stepsPerEpisode: number;
@@ -136,6 +154,38 @@ export class ProtoclipEpisodes {
   /** True when the next nextBatch() starts a new episode (sampling, feature pass, clustering). */
   get needsEpisode(): boolean {
     return !this.data || this.cursor + this.opts.batchSize > this.order.length;
+  }
+
+  get preparesNext(): boolean {
+    return this.needsEpisode;
+  }
+
+  async snapshot(): Promise<BatchSourceSnapshot> {
+    const saved = this.protos ? await prototypesToArrays(this.protos, PROTO_PREFIX) : null;
+    const state: EpisodesState = { episode: this.episode, cursor: this.cursor, prototypes: saved?.meta ?? null };
+    return { state, arrays: saved?.arrays ?? {} };
+  }
+
+  async restore(snapshot: BatchSourceSnapshot): Promise<void> {
+    const st = snapshot.state as EpisodesState;
+    if (!st || !Number.isInteger(st.episode) || st.episode < 0 || !Number.isInteger(st.cursor) || st.cursor < 0) {
+      throw new Error('ProtoCLIP checkpoint: unreadable episode state');
+    }
+    if (st.episode >= 2 && !st.prototypes) throw new Error(`ProtoCLIP checkpoint: episode ${st.episode} has no prototypes`);
+    this.dispose();
+    this.episode = st.episode;
+    this.cursor = st.cursor;
+    this.data = null;
+    this.order = new Int32Array(0);
+    if (st.episode === 0) return;
+    const { config, source, seed, objective } = this.opts;
+    const E = config.episodeSize;
+    this.order = shuffledPositions(E, deriveSeed(seed, `protoclip.order.${st.episode}`));
+    if (this.cursor + this.opts.batchSize > this.order.length) return; // the next batch starts a new episode anyway
+    this.data = await source.read(sampleEpisode(source.numPairs, E, seed, st.episode), deriveSeed(seed, `protoclip.captions.${st.episode}`));
+    const protos = st.prototypes ? prototypesFromArrays(st.prototypes, snapshot.arrays, PROTO_PREFIX) : null;
+    objective.setEpisode(protos);
+    this.protos = protos;
   }
 
   /** The next training batch; prepares a new episode when the current one is used up. */
@@ -280,6 +330,7 @@ export class ProtoclipEpisodes {
 
   dispose(): void {
     this.opts.objective.setEpisode(null);
+    this.teacher = null;
     this.protos?.dispose();
     this.protos = null;
     this.data = null;

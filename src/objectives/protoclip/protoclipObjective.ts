@@ -12,7 +12,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ClipModel } from '../../model/clipModel';
 import { clipLoss } from '../clipLoss';
-import type { Objective, ObjectiveInputs, ObjectiveOutput } from '../objective';
+import type { ObjectiveConfig } from '../../protocol/messages';
+import type { BatchSource, BatchSourceContext, Objective, ObjectiveInputs, ObjectiveOutput } from '../objective';
+import { ProtoclipEpisodes } from './episodes';
 import { ProtoHeads } from './heads';
 import { protoBatchLosses, type EpisodePrototypes } from './prototypes';
 
@@ -24,6 +26,8 @@ export interface ProtoclipObjectiveOptions {
   headHidden: number;
   headOut: number;
   teacher: boolean;
+  /** The whole ProtoCLIP config, for the episodic batch source (createBatchSource). */
+  episodes?: Extract<ObjectiveConfig, { kind: 'protoclip' }>;
 }
 
 export class ProtoclipObjective implements Objective {
@@ -62,6 +66,29 @@ export class ProtoclipObjective implements Objective {
   }
 
   readonly extraScalars = (): Record<string, tf.Scalar> => ({ protoAcc: this.acc, protoScale: this.scale });
+
+  /** The episodic loop (episodes.ts) is ProtoCLIP's batch source. */
+  createBatchSource(ctx: BatchSourceContext): BatchSource {
+    const config = this.opts.episodes;
+    if (!config) throw new Error('ProtoCLIP: the objective was built without its episode settings');
+    return new ProtoclipEpisodes({
+      model: ctx.model,
+      objective: this,
+      config,
+      source: ctx.pairs,
+      tokenizer: ctx.tokenizer,
+      contextLength: ctx.contextLength,
+      batchSize: ctx.batchSize,
+      seed: ctx.seed,
+      onProgress: ctx.onProgress && ((p) => ctx.onProgress!({ done: p.done, total: p.total, message: p.message })),
+      yieldFn: ctx.yieldFn,
+    });
+  }
+
+  /** BatchNorm running statistics of both heads. */
+  stateTensors(): Record<string, tf.Variable> {
+    return this.heads.runningStats();
+  }
 
   compute({ uRaw, vRaw, u, v, logitScale, episodePositions }: ObjectiveInputs): ObjectiveOutput {
     const clip = clipLoss(u, v, logitScale);

@@ -94,12 +94,14 @@ export async function buildEpisodePrototypes(hI: tf.Tensor2D, hT: tf.Tensor2D, o
     inertiaT: rT.inertia,
     emptyI: rI.emptyClusters,
     emptyT: rT.emptyClusters,
-    dispose() {
-      for (const t of [protos.CI, protos.CT, protos.imageTargets, protos.textTargets]) t.dispose();
-      if (protos.external) for (const t of [protos.external.C, protos.external.toImage, protos.external.toText]) t.dispose();
-    },
+    dispose: () => disposePrototypes(protos),
   };
   return protos;
+}
+
+function disposePrototypes(p: EpisodePrototypes): void {
+  for (const t of [p.CI, p.CT, p.imageTargets, p.textTargets]) t.dispose();
+  if (p.external) for (const t of [p.external.C, p.external.toImage, p.external.toText]) t.dispose();
 }
 
 function pick(a: Int32Array, positions: Int32Array): Int32Array {
@@ -153,4 +155,87 @@ export function protoBatchLosses(
     textToExternal: out.textToExternal ?? null,
     total: out.total,
   };
+}
+
+// ---------------------------------------------------------------- checkpoints
+// An episode's prototypes come from a feature pass with the parameters of the episode's start, so a
+// run resumed mid-episode cannot recompute them: they are saved as arrays (read back once per save).
+
+/** The scalars of an EpisodePrototypes (the arrays travel separately). */
+export interface PrototypesMeta {
+  K: number;
+  KE: number | null;
+  inertiaI: number;
+  inertiaT: number;
+  inertiaE: number | null;
+  emptyI: number;
+  emptyT: number;
+}
+
+const PROTO_TENSORS = ['CI', 'CT', 'imageTargets', 'textTargets'] as const;
+const EXTERNAL_TENSORS = ['C', 'toImage', 'toText'] as const;
+
+/** Reads an episode's prototypes back as named arrays (prefix + name) plus their scalars. */
+export async function prototypesToArrays(
+  p: EpisodePrototypes,
+  prefix: string,
+): Promise<{ meta: PrototypesMeta; arrays: Record<string, { shape: number[]; values: Float32Array | Int32Array }> }> {
+  const arrays: Record<string, { shape: number[]; values: Float32Array | Int32Array }> = {};
+  const f32 = async (t: tf.Tensor) => ({ shape: [...t.shape], values: new Float32Array((await t.data()) as Float32Array) });
+  for (const n of PROTO_TENSORS) arrays[`${prefix}${n}`] = await f32(p[n]);
+  arrays[`${prefix}aI`] = { shape: [p.aI.length], values: Int32Array.from(p.aI) };
+  arrays[`${prefix}aT`] = { shape: [p.aT.length], values: Int32Array.from(p.aT) };
+  if (p.external) {
+    for (const n of EXTERNAL_TENSORS) arrays[`${prefix}external.${n}`] = await f32(p.external[n]);
+    arrays[`${prefix}external.a`] = { shape: [p.external.a.length], values: Int32Array.from(p.external.a) };
+  }
+  const meta: PrototypesMeta = {
+    K: p.K,
+    KE: p.external?.K ?? null,
+    inertiaI: p.inertiaI,
+    inertiaT: p.inertiaT,
+    inertiaE: p.external?.inertia ?? null,
+    emptyI: p.emptyI,
+    emptyT: p.emptyT,
+  };
+  return { meta, arrays };
+}
+
+/** Rebuilds prototypes saved by prototypesToArrays (the result owns new tensors). */
+export function prototypesFromArrays(
+  meta: PrototypesMeta,
+  arrays: Record<string, { shape: number[]; values: Float32Array | Int32Array }>,
+  prefix: string,
+): EpisodePrototypes {
+  const get = (n: string) => {
+    const a = arrays[`${prefix}${n}`];
+    if (!a) throw new Error(`ProtoCLIP checkpoint: missing ${prefix}${n}`);
+    return a;
+  };
+  const t2 = (n: string) => {
+    const a = get(n);
+    if (a.shape.length !== 2) throw new Error(`ProtoCLIP checkpoint: ${prefix}${n} must be 2-D`);
+    return tf.tensor2d(Float32Array.from(a.values), a.shape as [number, number], 'float32');
+  };
+  const ints = (n: string) => Int32Array.from(get(n).values);
+  const external: ExternalPrototypes | null =
+    meta.KE === null
+      ? null
+      : { K: meta.KE, a: ints('external.a'), C: t2('external.C'), toImage: t2('external.toImage'), toText: t2('external.toText'), inertia: meta.inertiaE ?? NaN };
+  const protos: EpisodePrototypes = {
+    K: meta.K,
+    aI: ints('aI'),
+    aT: ints('aT'),
+    CI: t2('CI'),
+    CT: t2('CT'),
+    imageTargets: t2('imageTargets'),
+    textTargets: t2('textTargets'),
+    external,
+    inertiaI: meta.inertiaI,
+    inertiaT: meta.inertiaT,
+    emptyI: meta.emptyI,
+    emptyT: meta.emptyT,
+    dispose: () => disposePrototypes(protos),
+  };
+  return protos;
 }

@@ -1,0 +1,310 @@
+// A training run: everything that makes it what it is, in one object. Parameters (the model's
+// registry: towers, t, the objective's own parameters), the objective's non-trainable state
+// (ProtoCLIP's BatchNorm running statistics), AdamW's moments and step, the schedule (a pure
+// function of the step), the batch source's position (the reader's {epoch, pos, batches}, or
+// ProtoCLIP's episode, cursor and prototypes), the config, tokenizer, dataset identity and the
+// metric history.
+//
+// Randomness: every stream is a pure function of (seed, label, counter) — initialisation per
+// parameter name, the reader's draws (replayed to its batch count), each episode's sample, order
+// and k-means seeds — so the counters above are the PRNG states.
+//
+// One step counter: `step` is AdamW's update count. snapshot() describes the whole state as JSON
+// plus a list of named tensors whose values are read one at a time (a checkpoint writer streams
+// them to storage without holding a second copy of the model); Run.restore() rebuilds a run from
+// that description and continues it bit for bit: the losses after the restore equal those of the
+// uninterrupted run.
+import * as tf from '@tensorflow/tfjs';
+import { ClipModel, batchToTensors, disposeBatchTensors } from '../model/clipModel';
+import type { BatchSource, BatchSourceSnapshot, Objective, StateArray } from '../objectives/objective';
+import { createObjective } from '../objectives/createObjective';
+import type { TrainConfig } from '../protocol/messages';
+import { BpeTokenizer, type BpeTokenizerJSON } from '../tokenizer/bpe';
+import { MetricHistory, type MetricHistoryJSON } from './metricHistory';
+import { ReaderBatchSource, episodePairs, type DatasetIdentity, type RunDataset } from './runDataset';
+import { lrAt } from './schedule';
+import { Trainer, type StepResult } from './trainStep';
+
+export const RUN_FORMAT = 'clip-lab.run/1';
+
+/** Tensor name prefixes in a snapshot (see the README's table). */
+export const OPTIM_M_PREFIX = 'optim.m.';
+export const OPTIM_V_PREFIX = 'optim.v.';
+
+/** Everything but the tensors, JSON-serialisable. */
+export interface RunMeta {
+  format: typeof RUN_FORMAT;
+  id: string;
+  name: string;
+  createdAt: string;
+  /** The resolved config (vocabulary and image size set from the dataset). */
+  config: TrainConfig;
+  tokenizer: BpeTokenizerJSON;
+  dataset: DatasetIdentity;
+  /** Updates applied (AdamW's step count). */
+  step: number;
+  /** The batch source's position (its arrays are tensors of the snapshot). */
+  source: unknown;
+  history: MetricHistoryJSON;
+}
+
+/** One tensor of a snapshot; `read` copies its values out of the backend when called. */
+export interface SnapshotTensor {
+  name: string;
+  dtype: 'F32' | 'I32';
+  shape: number[];
+  read(): Promise<Float32Array | Int32Array>;
+}
+
+export interface RunSnapshot {
+  meta: RunMeta;
+  tensors: SnapshotTensor[];
+}
+
+/** Gives a restore the values of a named tensor (from storage, a file, or memory). */
+export type TensorLoader = (name: string, dtype: 'F32' | 'I32', shape: number[]) => Promise<Float32Array | Int32Array>;
+
+export interface RunInit {
+  id: string;
+  name: string;
+  /** Resolved config: model vocabulary = tokenizer size, image size = the dataset's. */
+  config: TrainConfig;
+  tokenizer: BpeTokenizer;
+  data: RunDataset;
+  createdAt?: string;
+  onProgress?: (p: { done: number; total: number; message: string }) => void;
+  yieldFn?: () => Promise<void>;
+}
+
+/** One step's outcome: the trainer's scalar tensors (caller disposes) and timings. */
+export interface RunStep {
+  step: number;
+  lr: number;
+  result: StepResult;
+  batch: Awaited<ReturnType<BatchSource['nextBatch']>>;
+  dataMs: number;
+  stepMs: number;
+}
+
+export class Run {
+  readonly model: ClipModel;
+  readonly objective: Objective;
+  readonly trainer: Trainer;
+  readonly source: BatchSource;
+  history = new MetricHistory();
+  readonly createdAt: string;
+
+  private constructor(readonly init: RunInit) {
+    const { config, tokenizer, data } = init;
+    if (config.model.text.vocabSize !== tokenizer.vocabSize) {
+      throw new Error(`run config: vocabulary ${config.model.text.vocabSize} does not match the tokenizer's ${tokenizer.vocabSize}`);
+    }
+    if (config.model.image.imageSize !== data.identity.imageSize) {
+      throw new Error(`run config: image size ${config.model.image.imageSize} does not match the dataset's ${data.identity.imageSize}`);
+    }
+    this.createdAt = init.createdAt ?? new Date().toISOString();
+    this.model = new ClipModel(config.model, config.seed);
+    try {
+      // The objective first: it may register parameters (SigLIP's bias) the optimizer must cover.
+      this.objective = createObjective(config.objective, this.model);
+      this.trainer = new Trainer(this.model, config.optim, this.objective);
+      const settings = { batchSize: config.batchSize, seed: config.seed, contextLength: config.model.text.contextLength, tokenizer };
+      this.source = this.objective.createBatchSource
+        ? this.objective.createBatchSource({
+            model: this.model,
+            ...settings,
+            pairs: episodePairs(data),
+            onProgress: init.onProgress,
+            yieldFn: init.yieldFn,
+          })
+        : new ReaderBatchSource(data, settings);
+    } catch (e) {
+      this.disposeParts();
+      throw e;
+    }
+  }
+
+  /** A new run at step 0. */
+  static create(init: RunInit): Run {
+    return new Run(init);
+  }
+
+  /** A run rebuilt from a snapshot's meta and tensors (see snapshot()); the data must be the same dataset. */
+  static async restore(meta: RunMeta, load: TensorLoader, data: RunDataset, hooks: Pick<RunInit, 'onProgress' | 'yieldFn'> = {}): Promise<Run> {
+    if (meta.format !== RUN_FORMAT) throw new Error(`checkpoint format "${meta.format}" is not ${RUN_FORMAT}`);
+    const d = data.identity;
+    if (d.id !== meta.dataset.id || d.trainPairs !== meta.dataset.trainPairs || d.imageSize !== meta.dataset.imageSize) {
+      throw new Error(`checkpoint was trained on ${meta.dataset.name} (${meta.dataset.id}), not ${d.name} (${d.id})`);
+    }
+    const run = new Run({ id: meta.id, name: meta.name, createdAt: meta.createdAt, config: meta.config, tokenizer: BpeTokenizer.fromJSON(meta.tokenizer), data, ...hooks });
+    try {
+      const expected = run.stateTensors();
+      for (const t of expected) {
+        const values = await load(t.name, t.dtype, t.shape);
+        const size = t.shape.reduce((a, b) => a * b, 1);
+        if (values.length !== size) throw new Error(`checkpoint tensor ${t.name}: ${values.length} values, expected ${size}`);
+        tf.tidy(() => t.variable.assign(tf.tensor(values, t.shape, 'float32')));
+      }
+      run.trainer.optimizer.step = meta.step;
+      const arrays: Record<string, StateArray> = {};
+      for (const [name, a] of Object.entries(run.sourceArrayShapes(meta))) arrays[name] = { shape: a.shape, values: await load(name, a.dtype, a.shape) };
+      await run.source.restore({ state: (meta.source as { state: unknown }).state, arrays });
+      run.history = MetricHistory.fromJSON(meta.history);
+      run.history.truncate(meta.step);
+      return run;
+    } catch (e) {
+      run.dispose();
+      throw e;
+    }
+  }
+
+  get id(): string {
+    return this.init.id;
+  }
+
+  get name(): string {
+    return this.init.name;
+  }
+
+  get config(): TrainConfig {
+    return this.init.config;
+  }
+
+  get tokenizer(): BpeTokenizer {
+    return this.init.tokenizer;
+  }
+
+  get data(): RunDataset {
+    return this.init.data;
+  }
+
+  /** Updates applied so far (the one step counter). */
+  get step(): number {
+    return this.trainer.stepCount;
+  }
+
+  get finished(): boolean {
+    return this.step >= this.config.steps;
+  }
+
+  /** The learning rate of the next update. */
+  nextLr(): number {
+    const o = this.config.optim;
+    return lrAt(this.step, o.lr, o.minLr, o.warmupSteps, this.config.steps);
+  }
+
+  /** One training step: the source's next batch, forward, backward, AdamW. */
+  async trainStep(): Promise<RunStep> {
+    const t0 = performance.now();
+    const batch = await this.source.nextBatch();
+    const tData = performance.now();
+    const lr = this.nextLr();
+    const t = batchToTensors(batch);
+    if (batch.episodePositions) t.episodePositions = batch.episodePositions;
+    let result: StepResult;
+    try {
+      result = this.trainer.step(t, lr);
+    } finally {
+      disposeBatchTensors(t);
+    }
+    return { step: this.step, lr, result, batch, dataMs: tData - t0, stepMs: performance.now() - t0 };
+  }
+
+  /**
+   * Every variable a checkpoint holds, in a fixed order: the registry's parameters (their own
+   * names), the objective's state tensors, then AdamW's first and second moments per parameter.
+   */
+  private stateTensors(): { name: string; dtype: 'F32'; shape: number[]; variable: tf.Variable }[] {
+    const out: { name: string; dtype: 'F32'; shape: number[]; variable: tf.Variable }[] = [];
+    for (const p of this.model.params.params) out.push({ name: p.name, dtype: 'F32', shape: [...p.shape], variable: p.variable });
+    for (const [name, v] of Object.entries(this.objective.stateTensors?.() ?? {})) out.push({ name, dtype: 'F32', shape: [...v.shape], variable: v });
+    const { m, v } = this.trainer.optimizer.slots();
+    this.model.params.params.forEach((p, i) => out.push({ name: OPTIM_M_PREFIX + p.name, dtype: 'F32', shape: [...p.shape], variable: m[i]! }));
+    this.model.params.params.forEach((p, i) => out.push({ name: OPTIM_V_PREFIX + p.name, dtype: 'F32', shape: [...p.shape], variable: v[i]! }));
+    return out;
+  }
+
+  /** The shapes of the batch source's arrays recorded in a snapshot's meta. */
+  private sourceArrayShapes(meta: RunMeta): Record<string, { dtype: 'F32' | 'I32'; shape: number[] }> {
+    return ((meta.source as { arrays?: Record<string, { dtype: 'F32' | 'I32'; shape: number[] }> }).arrays ?? {}) as Record<
+      string,
+      { dtype: 'F32' | 'I32'; shape: number[] }
+    >;
+  }
+
+  /** The whole state: meta (JSON) and the tensors, each read when the writer asks for it. */
+  async snapshot(): Promise<RunSnapshot> {
+    const src: BatchSourceSnapshot = await this.source.snapshot();
+    const tensors: SnapshotTensor[] = this.stateTensors().map((t) => ({
+      name: t.name,
+      dtype: t.dtype,
+      shape: t.shape,
+      read: async () => new Float32Array((await t.variable.data()) as Float32Array),
+    }));
+    const arrays: Record<string, { dtype: 'F32' | 'I32'; shape: number[] }> = {};
+    for (const [name, a] of Object.entries(src.arrays)) {
+      const dtype = a.values instanceof Int32Array ? 'I32' : 'F32';
+      arrays[name] = { dtype, shape: [...a.shape] };
+      tensors.push({ name, dtype, shape: [...a.shape], read: async () => a.values });
+    }
+    const meta: RunMeta = {
+      format: RUN_FORMAT,
+      id: this.id,
+      name: this.name,
+      createdAt: this.createdAt,
+      config: this.config,
+      tokenizer: this.tokenizer.toJSON(),
+      dataset: this.data.identity,
+      step: this.step,
+      source: { state: src.state, arrays },
+      history: this.history.toJSON(),
+    };
+    return { meta, tensors };
+  }
+
+  private disposeParts(): void {
+    this.source?.dispose();
+    this.objective?.dispose?.();
+    this.trainer?.dispose();
+    this.model?.dispose();
+  }
+
+  dispose(): void {
+    this.disposeParts();
+  }
+}
+
+/**
+ * The tensors a run of `config` holds, without building a run (a model is built and disposed):
+ * parameters and objective state, plus AdamW's moments and the batch source's arrays when
+ * `resumable` (their shapes from the run meta).
+ */
+export interface TensorSpecOfRun {
+  name: string;
+  dtype: 'F32' | 'I32';
+  shape: number[];
+  /** A trainable parameter, the objective's state, an AdamW moment, or the batch source's array. */
+  role: 'param' | 'state' | 'optim' | 'source';
+}
+
+export function runTensorSpecs(config: TrainConfig, meta: RunMeta | null, resumable: boolean): TensorSpecOfRun[] {
+  const model = new ClipModel(config.model, config.seed);
+  try {
+    const objective = createObjective(config.objective, model);
+    try {
+      const out: TensorSpecOfRun[] = [];
+      for (const p of model.params.params) out.push({ name: p.name, dtype: 'F32', shape: [...p.shape], role: 'param' });
+      for (const [name, v] of Object.entries(objective.stateTensors?.() ?? {})) out.push({ name, dtype: 'F32', shape: [...v.shape], role: 'state' });
+      if (resumable) {
+        for (const prefix of [OPTIM_M_PREFIX, OPTIM_V_PREFIX]) for (const p of model.params.params) out.push({ name: prefix + p.name, dtype: 'F32', shape: [...p.shape], role: 'optim' });
+        const arrays = (meta?.source as { arrays?: Record<string, { dtype: 'F32' | 'I32'; shape: number[] }> } | undefined)?.arrays ?? {};
+        for (const [name, a] of Object.entries(arrays)) out.push({ name, dtype: a.dtype, shape: [...a.shape], role: 'source' });
+      }
+      return out;
+    } finally {
+      objective.dispose?.();
+    }
+  } finally {
+    model.dispose();
+  }
+}

@@ -1,0 +1,118 @@
+// Runs in the browser's storage: a Run saved as a checkpoint (its model file in chunks, see
+// checkpointStore.ts), loaded back to continue exactly, and model files imported into the
+// library after every check of modelFile.ts passed (a refused file stores nothing).
+import type { ClipLabDatabase } from '../data/db';
+import type { ModelRecord } from '../data/store/checkpointTypes';
+import { blobSource, type ByteSource } from '../model/files/safetensors';
+import { SafetensorsError } from '../model/files/safetensors';
+import type { ModelSummary } from '../protocol/messages';
+import { CHUNK_BYTES, checkpointSource, getModelCheckpoint, writeCheckpoint, writePlannedFile, type ChunkedWriter } from './checkpointStore';
+import { checkModelTensors, fileTensorLoader, isResumeTensor, planModelFile, readModelFileInfo } from './modelFile';
+import { Run, runTensorSpecs, type RunInit, type RunMeta } from './run';
+import type { DatasetIdentity, RunDataset } from './runDataset';
+
+/** The library's description of a run now (without the checkpoint pointer and size). */
+export function modelSummaryOf(run: Run, kind: ModelSummary['kind']): Omit<ModelRecord, 'checkpointId' | 'bytes'> {
+  const ev = run.history.lastEval();
+  const loss = run.history.series.loss.at(-1);
+  return {
+    id: run.id,
+    name: run.name,
+    kind,
+    createdAt: run.createdAt,
+    updatedAt: new Date().toISOString(),
+    config: run.config,
+    datasetId: run.data.identity.id,
+    datasetName: run.data.identity.name,
+    step: run.step,
+    totalSteps: run.config.steps,
+    finished: run.finished,
+    resumable: !run.finished,
+    paramCount: run.model.paramCount,
+    lastLoss: loss !== undefined && Number.isFinite(loss) ? loss : null,
+    lastEval: ev ? { step: ev.step, zeroShotAll: ev.zeroShotAll, gap: ev.gap, recallI2T1: ev.recallI2T1 } : null,
+  };
+}
+
+/** Streams the run's model file (header, then every tensor read one at a time) into `writer`. */
+export async function writeRunCheckpointBytes(run: Run, writer: ChunkedWriter): Promise<void> {
+  const snap = await run.snapshot();
+  const plan = planModelFile(snap);
+  await writePlannedFile(writer, plan.header, plan.entries, snap.tensors);
+}
+
+/** Saves the run as its model's new checkpoint (atomic; the previous one stays on failure). */
+export async function saveRun(db: ClipLabDatabase, run: Run, kind: ModelSummary['kind'] = 'run'): Promise<ModelRecord> {
+  const { model } = await writeCheckpoint(db, { model: modelSummaryOf(run, kind), step: run.step, write: (w) => writeRunCheckpointBytes(run, w) });
+  return model;
+}
+
+/** The run state stored with a model, and a reader of its tensors. */
+export async function openStoredRun(db: ClipLabDatabase, modelId: string): Promise<{ record: ModelRecord; meta: RunMeta; source: ByteSource }> {
+  const { model, checkpoint } = await getModelCheckpoint(db, modelId);
+  const source = checkpointSource(db, checkpoint);
+  const info = await readModelFileInfo(source, model.name);
+  if (!info.run) throw new Error(`${model.name}: the stored checkpoint has no run state`);
+  return { record: model, meta: { ...info.run, id: model.id, name: model.name }, source };
+}
+
+/**
+ * Loads a stored model as a Run at its checkpoint. `dataFor` opens the run's dataset (it must
+ * still be in storage: the run continues on the same data).
+ */
+export async function loadStoredRun(
+  db: ClipLabDatabase,
+  modelId: string,
+  dataFor: (d: DatasetIdentity) => Promise<RunDataset>,
+  hooks: Pick<RunInit, 'onProgress' | 'yieldFn'> = {},
+): Promise<Run> {
+  const { record, meta, source } = await openStoredRun(db, modelId);
+  if (!record.resumable) throw new Error(`${record.name} cannot continue training: ${record.finished ? 'it has finished' : 'its file carries no optimizer state'}`);
+  const info = await readModelFileInfo(source, record.name);
+  return Run.restore(meta, fileTensorLoader(source, info.header, record.name), await dataFor(meta.dataset), hooks);
+}
+
+/**
+ * Checks a .safetensors file completely (structure, metadata, every tensor against its config,
+ * finite values) and only then stores it as a new library entry. Throws SafetensorsError
+ * ("<file>: <reason>") for a refused file; nothing is stored then.
+ */
+export async function importModelFile(db: ClipLabDatabase, file: Blob, fileName: string): Promise<ModelRecord> {
+  const src = blobSource(file);
+  const info = await readModelFileInfo(src, fileName);
+  const meta = info.run;
+  if (!meta) throw new SafetensorsError(fileName, 'metadata "run_state" is missing (the run config and tokenizer this app needs)');
+  if (JSON.stringify(meta.config.model) !== JSON.stringify(info.modelConfig)) throw new SafetensorsError(fileName, 'metadata "model_config" and "run_state" disagree');
+  const resumable = info.header.tensors.some((t) => isResumeTensor(t.name));
+  const specs = runTensorSpecs(meta.config, meta, resumable);
+  await checkModelTensors(src, fileName, info, specs);
+  const id = `model-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  const loss = meta.history.series.loss.at(-1);
+  const ev = meta.history.evals.at(-1);
+  const finished = meta.step >= meta.config.steps;
+  const summary: Omit<ModelRecord, 'checkpointId' | 'bytes'> = {
+    id,
+    name: meta.name,
+    kind: 'imported',
+    createdAt: meta.createdAt,
+    updatedAt: new Date().toISOString(),
+    config: meta.config,
+    datasetId: meta.dataset.id,
+    datasetName: meta.dataset.name,
+    step: meta.step,
+    totalSteps: meta.config.steps,
+    finished,
+    resumable: resumable && !finished,
+    paramCount: specs.filter((t) => t.role === 'param').reduce((a, t) => a + t.shape.reduce((x, y) => x * y, 1), 0),
+    lastLoss: typeof loss === 'number' && Number.isFinite(loss) ? loss : null,
+    lastEval: ev ? { step: ev.step, zeroShotAll: ev.zeroShotAll, gap: ev.gap, recallI2T1: ev.recallI2T1 } : null,
+  };
+  const { model } = await writeCheckpoint(db, {
+    model: summary,
+    step: meta.step,
+    write: async (w) => {
+      for (let pos = 0; pos < src.size; pos += CHUNK_BYTES) await w.write(await src.read(pos, Math.min(src.size, pos + CHUNK_BYTES)));
+    },
+  });
+  return model;
+}

@@ -1,0 +1,49 @@
+// When the trainer writes checkpoints: every `everySteps` steps (at multiples of it, so a run
+// with the same config saves at the same steps), every `everySeconds` of wall time since the
+// last save, and on Pause, Stop and at the end (the session asks). A failed write is reported
+// with the step of the checkpoint that is still intact; training goes on.
+import type { ClipLabDatabase } from '../data/db';
+import { DEFAULT_AUTOSAVE, type Report } from '../protocol/messages';
+import { describeWriteError } from '../train/checkpointStore';
+import type { Run } from '../train/run';
+import { saveRun } from '../train/runStorage';
+
+export class Autosave {
+  private lastAt = performance.now();
+  /** Step of the run's newest stored checkpoint (null: none yet). */
+  private lastSaved: number | null = null;
+
+  constructor(
+    private readonly db: () => Promise<ClipLabDatabase>,
+    private readonly post: (r: Report) => void,
+  ) {}
+
+  /** A new run (lastSaved null) or one resumed from its checkpoint at run.step. */
+  reset(run: Run): void {
+    this.lastAt = performance.now();
+    this.lastSaved = run.step > 0 ? run.step : null;
+  }
+
+  due(run: Run): boolean {
+    const { everySteps, everySeconds } = run.config.autosave ?? DEFAULT_AUTOSAVE;
+    if (run.step === this.lastSaved) return false;
+    if (everySteps > 0 && run.step % everySteps === 0) return true;
+    return everySeconds > 0 && performance.now() - this.lastAt >= everySeconds * 1000;
+  }
+
+  async save(run: Run, reason: string): Promise<void> {
+    if (run.step === this.lastSaved) return;
+    const t0 = performance.now();
+    const base = { type: 'checkpoint' as const, runId: run.id, step: run.step, reason };
+    try {
+      const model = await saveRun(await this.db(), run);
+      this.lastSaved = run.step;
+      this.post({ ...base, ok: true, bytes: model.bytes, ms: performance.now() - t0 });
+    } catch (e) {
+      const kept = this.lastSaved === null ? 'there is no earlier checkpoint of this run' : `the checkpoint at step ${this.lastSaved} is intact`;
+      this.post({ ...base, ok: false, bytes: 0, ms: performance.now() - t0, error: `Checkpoint at step ${run.step} not saved: ${describeWriteError(e)}; ${kept}` });
+    } finally {
+      this.lastAt = performance.now();
+    }
+  }
+}
