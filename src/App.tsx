@@ -1,6 +1,8 @@
 import { DataView } from './ui/components/DataView';
 import { ErrorBanner } from './ui/components/ErrorBanner';
 import { Header } from './ui/components/Header';
+import { ModelsView } from './ui/components/ModelsView';
+import { ResumeBanner } from './ui/components/ResumeBanner';
 import { RunSidebar } from './ui/components/RunSidebar';
 import { StatusLine } from './ui/components/StatusLine';
 import { TabBar } from './ui/components/TabBar';
@@ -17,7 +19,8 @@ export function App() {
         <main className="main">
           <TabBar />
           <ErrorBanner />
-          {view === 'train' ? <TrainView /> : <DataView />}
+          <ResumeBanner />
+          {view === 'train' ? <TrainView /> : view === 'data' ? <DataView /> : <ModelsView />}
         </main>
       </div>
       <StatusLine />

@@ -1,7 +1,7 @@
 // The default run: the Shapes world with the preset that reaches ≥ 90 % zero-shot
 // colour×shape accuracy in a few minutes on a 2-core CPU (see README).
 import { MODEL_PRESETS, type PresetName } from '../model/config';
-import type { TrainConfig } from '../protocol/messages';
+import { DEFAULT_AUTOSAVE, type TrainConfig } from '../protocol/messages';
 
 export const DEFAULT_HELD_OUT = ['red triangle', 'green star', 'blue cross', 'yellow circle'];
 
@@ -27,5 +27,6 @@ export function defaultTrainConfig(preset: PresetName = 'tiny'): TrainConfig {
     seed: 0,
     reportEvery: 10,
     evalEvery: 200,
+    autosave: { ...DEFAULT_AUTOSAVE },
   };
 }

@@ -148,7 +148,8 @@ export class Run {
       run.trainer.optimizer.step = meta.step;
       const arrays: Record<string, StateArray> = {};
       for (const [name, a] of Object.entries(run.sourceArrayShapes(meta))) arrays[name] = { shape: a.shape, values: await load(name, a.dtype, a.shape) };
-      await run.source.restore({ state: (meta.source as { state: unknown }).state, arrays });
+      // Without its data (detached) the run is for inference only: its source never reads.
+      if (!data.detached) await run.source.restore({ state: (meta.source as { state: unknown }).state, arrays });
       run.history = MetricHistory.fromJSON(meta.history);
       run.history.truncate(meta.step);
       return run;

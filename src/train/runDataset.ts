@@ -28,6 +28,8 @@ export interface RunDataset {
   augment?: AugmentOptions;
   /** Every training caption (ProtoCLIP's teacher fit). */
   allCaptions(): Promise<string[]>;
+  /** The data is not in storage: the run can be loaded (inference, export) but not trained or evaluated. */
+  detached?: boolean;
 }
 
 export function identityOf(m: DatasetManifest): DatasetIdentity {
@@ -49,6 +51,21 @@ export function storeRunDataset(db: ClipLabDatabase, manifest: DatasetManifest):
       for (let i = 0; i < manifest.splits.train.shards; i++) for (const cs of (await loadShard('train', i)).captions) out.push(...cs);
       return out;
     },
+  };
+}
+
+/** A run's dataset that is no longer stored: any read says so. */
+export function detachedRunDataset(identity: DatasetIdentity, shardSize = 256): RunDataset {
+  const missing = async (): Promise<never> => {
+    throw new Error(`${identity.name} is not in storage: import it again to train or evaluate this model`);
+  };
+  const shards = (pairs: number) => ({ pairs, shards: Math.ceil(pairs / shardSize) });
+  return {
+    identity,
+    layout: { name: identity.name, imageSize: identity.imageSize, shardSize, splits: { train: shards(identity.trainPairs), val: shards(identity.valPairs) } },
+    loadShard: missing,
+    allCaptions: missing,
+    detached: true,
   };
 }
 

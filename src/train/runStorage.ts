@@ -8,7 +8,7 @@ import { SafetensorsError } from '../model/files/safetensors';
 import type { ModelSummary } from '../protocol/messages';
 import { CHUNK_BYTES, checkpointSource, getModelCheckpoint, writeCheckpoint, writePlannedFile, type ChunkedWriter } from './checkpointStore';
 import { checkModelTensors, fileTensorLoader, isResumeTensor, planModelFile, readModelFileInfo } from './modelFile';
-import { Run, runTensorSpecs, type RunInit, type RunMeta } from './run';
+import { Run, runTensorSpecs, type RunInit, type RunMeta, type TensorLoader } from './run';
 import type { DatasetIdentity, RunDataset } from './runDataset';
 
 /** The library's description of a run now (without the checkpoint pointer and size). */
@@ -58,18 +58,28 @@ export async function openStoredRun(db: ClipLabDatabase, modelId: string): Promi
 
 /**
  * Loads a stored model as a Run at its checkpoint. `dataFor` opens the run's dataset (it must
- * still be in storage: the run continues on the same data).
+ * still be in storage: a run continues on the same data). A model that cannot continue (finished,
+ * or a weights-only file) loads too, for evaluation and inference: its missing optimizer moments
+ * are zeros, and `resumable` says it is not to be trained on.
  */
 export async function loadStoredRun(
   db: ClipLabDatabase,
   modelId: string,
-  dataFor: (d: DatasetIdentity) => Promise<RunDataset>,
+  dataFor: (d: DatasetIdentity, config: RunMeta['config']) => Promise<RunDataset>,
   hooks: Pick<RunInit, 'onProgress' | 'yieldFn'> = {},
-): Promise<Run> {
+): Promise<{ run: Run; resumable: boolean }> {
   const { record, meta, source } = await openStoredRun(db, modelId);
-  if (!record.resumable) throw new Error(`${record.name} cannot continue training: ${record.finished ? 'it has finished' : 'its file carries no optimizer state'}`);
   const info = await readModelFileInfo(source, record.name);
-  return Run.restore(meta, fileTensorLoader(source, info.header, record.name), await dataFor(meta.dataset), hooks);
+  const fromFile = fileTensorLoader(source, info.header, record.name);
+  const load: TensorLoader = async (name, dtype, shape) => {
+    if (!info.header.byName.has(name) && isResumeTensor(name) && !record.resumable) {
+      const size = shape.reduce((a, b) => a * b, 1);
+      return dtype === 'I32' ? new Int32Array(size) : new Float32Array(size);
+    }
+    return fromFile(name, dtype, shape);
+  };
+  const run = await Run.restore(meta, load, await dataFor(meta.dataset, meta.config), hooks);
+  return { run, resumable: record.resumable && !run.finished && !run.data.detached };
 }
 
 /**

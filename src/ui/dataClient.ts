@@ -4,6 +4,7 @@
 import type { DataCommand, DataReport, ImportFormat } from '../protocol/messages';
 import { BROWSE_PAGE, useDataStore, type DataState } from './dataStore';
 import { useStore } from './store';
+import { downloadBlob } from './download';
 
 let worker: Worker | null = null;
 
@@ -63,20 +64,6 @@ function onReport(r: DataReport): void {
   }
 }
 
-/** Saves a Blob through an object URL and a temporary <a download>. */
-function downloadBlob(blob: Blob, fileName: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  a.rel = 'noopener';
-  a.style.display = 'none';
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  // Revoke later: the download may not have read the Blob yet.
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
 
 /** Creates the data worker (once), wires it into the store and lists the datasets. */
 export function startDataClient(): void {

@@ -6,6 +6,7 @@ import { defaultTrainConfig } from '../config/defaultTrainConfig';
 import { MODEL_PRESETS, type ModelConfig, type PresetName } from '../model/config';
 import type {
   BackendChoice,
+  CheckpointBenchReport,
   ObjectiveConfig,
   ObjectiveKind,
   BackendInfo,
@@ -23,6 +24,7 @@ import type {
   TrainConfig,
 } from '../protocol/messages';
 import { MetricRing, type MetricPoint } from './metricRing';
+import { useModelsStore } from './modelsStore';
 import { defaultObjective, objectiveOf, withObjective } from './objectives';
 import {
   RUNS_CAP,
@@ -45,7 +47,8 @@ export const ERRORS_CAP = 50;
 export type ProgressPhase = ProgressReport['phase'];
 
 /** The main area's tabs. */
-export type View = 'train' | 'data';
+export type View = 'train' | 'data' | 'models';
+export const VIEWS: readonly View[] = ['train', 'data', 'models'];
 
 export interface EvalPoint {
   step: number;
@@ -119,6 +122,8 @@ export interface StoreState {
   stepProfile: StepProfileReport | null;
   /** Last answer to setFusedLoss. */
   fusedLoss: FusedLossReport | null;
+  /** Last checkpoint benchmark row (benchmarkCheckpoint). */
+  checkpointBench: CheckpointBenchReport | null;
   numClasses: number;
   similarity: SimilaritySnapshot | null;
 
@@ -218,7 +223,8 @@ function withConfig(s: { lastShapes: ShapesDatasetSpec }, next: TrainConfig): { 
 
 function initialView(): View {
   try {
-    return globalThis.location?.hash === '#data' ? 'data' : 'train';
+    const hash = (globalThis.location?.hash ?? '').slice(1);
+    return (VIEWS as readonly string[]).includes(hash) ? (hash as View) : 'train';
   } catch {
     return 'train';
   }
@@ -279,6 +285,7 @@ export const useStore = create<StoreState>()((set, get) => ({
   lossBench: null,
   stepProfile: null,
   fusedLoss: null,
+  checkpointBench: null,
   numClasses: 0,
   similarity: null,
 
@@ -394,6 +401,31 @@ export const useStore = create<StoreState>()((set, get) => ({
       case 'fusedLoss':
         set({ fusedLoss: r });
         return;
+      case 'checkpointBench':
+        set({ checkpointBench: r });
+        return;
+      case 'models':
+        useModelsStore.getState().applyModels(r);
+        return;
+      case 'checkpoint':
+        useModelsStore.getState().applyCheckpoint(r);
+        if (!r.ok && r.error) get().addError(r.error, 'checkpoint');
+        return;
+      case 'modelImport':
+        useModelsStore.getState().applyImport(r);
+        return;
+      case 'modelFile':
+        useModelsStore.getState().exportDone(r.id);
+        return;
+      case 'run':
+        useModelsStore.getState().setRun(r);
+        if (r.resumedFrom !== null) {
+          // A run loaded from a checkpoint: its settings become the sidebar's, and its history
+          // (sent next as one metrics report) fills a fresh run record.
+          set((s) => ({ ...withConfig(s, r.config), preset: r.config.preset }));
+          get().beginRun(r.config);
+        }
+        return;
     }
   },
 
@@ -417,7 +449,7 @@ export const useStore = create<StoreState>()((set, get) => ({
     try {
       globalThis.scrollTo?.(0, 0);
       const url = new URL(globalThis.location.href);
-      url.hash = v === 'data' ? 'data' : '';
+      url.hash = v === 'train' ? '' : v;
       globalThis.history?.replaceState(globalThis.history.state, '', url.hash ? url.href : url.pathname + url.search);
     } catch {
       /* no history (tests) */

@@ -1,6 +1,7 @@
 // The test hook on `window.__clipLab` (e2e tests send commands and read the UI state).
 import type { Command, DataCommand } from '../protocol/messages';
 import type { DataState } from './dataStore';
+import type { ModelsState } from './modelsStore';
 import type { StoreState } from './store';
 
 export interface ClipLabHook {
@@ -10,6 +11,8 @@ export interface ClipLabHook {
   /** Sends a command to the data worker. */
   sendData: (cmd: DataCommand) => void;
   getDataState: () => DataState;
+  /** The Models library store. */
+  getModels: () => ModelsState;
 }
 
 declare global {

@@ -1,6 +1,8 @@
 // Owns the trainer Web Worker: sends Commands, dispatches every Report into the store.
 // The UI never imports tfjs; all tensors live in the worker.
 import type { BackendChoice, Command, Report } from '../protocol/messages';
+import { downloadBlob } from './download';
+import { useModelsStore } from './modelsStore';
 import { withObjective } from './objectives';
 import { useStore } from './store';
 import './testHook';
@@ -30,7 +32,7 @@ export function send(cmd: Command): void {
 export function startTrainerClient(): void {
   if (worker) return;
   const store = useStore.getState();
-  window.__clipLab = { ...window.__clipLab, send, getState: () => useStore.getState() };
+  window.__clipLab = { ...window.__clipLab, send, getState: () => useStore.getState(), getModels: () => useModelsStore.getState() };
   try {
     worker = new Worker(new URL('../worker/trainer.worker.ts', import.meta.url), { type: 'module', name: 'clip-lab-trainer' });
   } catch (e) {
@@ -39,7 +41,9 @@ export function startTrainerClient(): void {
     return;
   }
   worker.onmessage = (e: MessageEvent<unknown>) => {
-    if (isReport(e.data)) useStore.getState().applyReport(e.data);
+    if (!isReport(e.data)) return;
+    useStore.getState().applyReport(e.data);
+    afterReport(e.data);
   };
   worker.onmessageerror = () => {
     useStore.getState().addError('A message from the trainer could not be decoded', 'worker');
@@ -52,7 +56,60 @@ export function startTrainerClient(): void {
     s.setLocalState('error');
   };
   send({ type: 'init', backend: store.backendChoice });
+  // The library (and an unfinished run to offer for resuming) as soon as the worker is up.
+  send({ type: 'listModels' });
   for (const cmd of pending.splice(0)) send(cmd);
+}
+
+/** Side effects of reports beyond the stores: downloads, and a fresh library after a save. */
+function afterReport(r: Report): void {
+  switch (r.type) {
+    case 'modelFile':
+      downloadBlob(r.blob, r.fileName);
+      return;
+    case 'checkpoint':
+      if (r.ok) send({ type: 'listModels' });
+      return;
+    case 'status':
+      // A run that ended (or was loaded) changes what the library shows as resumable.
+      if (r.state === 'done' || r.state === 'stopped' || r.state === 'paused') scheduleListModels();
+      return;
+    default:
+      return;
+  }
+}
+
+let listTimer: ReturnType<typeof setTimeout> | undefined;
+function scheduleListModels(): void {
+  if (listTimer !== undefined) return;
+  listTimer = setTimeout(() => {
+    listTimer = undefined;
+    send({ type: 'listModels' });
+  }, 300);
+}
+
+// ---------------------------------------------------------------- the Models library
+export const listModels = () => send({ type: 'listModels' });
+export const saveCheckpoint = () => send({ type: 'saveCheckpoint' });
+export const renameModel = (id: string, name: string) => send({ type: 'renameModel', id, name });
+export const deleteModel = (id: string) => send({ type: 'deleteModel', id });
+
+/** Loads a saved run at its checkpoint (paused; Resume continues it). */
+export function resumeModel(id: string): void {
+  send({ type: 'resumeModel', id });
+}
+
+export function exportModel(id: string): void {
+  useModelsStore.getState().exportStarted(id);
+  send({ type: 'exportModel', id });
+}
+
+/** Checks and stores .safetensors files in the library (each answered by a modelImport report). */
+export function importModelFiles(files: readonly File[]): void {
+  for (const file of files) {
+    useModelsStore.getState().importStarted(file.name);
+    send({ type: 'importModel', file });
+  }
 }
 
 /** Start: configure with the current settings, then start. */

@@ -28,3 +28,7 @@ import { clipLossComposed } from '../objectives/clipLoss';
 import { siglipLossComposed } from '../objectives/siglipObjective';
 import { clipLossFused, siglipLossFused, fusedLossActive } from '../kernels/fusedLoss';
 (globalThis as unknown as { __clipLabLosses: object }).__clipLabLosses = { clipLossComposed, siglipLossComposed, clipLossFused, siglipLossFused, fusedLossActive };
+
+// Test hooks: the checkpoint tests inject storage faults and read the held run's embeddings.
+import { checkpointFaults } from '../train/checkpointStore';
+(globalThis as unknown as { __clipLabCheckpoint: object }).__clipLabCheckpoint = { faults: checkpointFaults, session };

@@ -13,7 +13,7 @@ import type { LabelledBatch } from '../data/store/shardReader';
 import { BpeTokenizer } from '../tokenizer/bpe';
 import { DEFAULT_OBJECTIVE } from '../objectives/createObjective';
 import { Run } from '../train/run';
-import { storeRunDataset, type DatasetIdentity, type RunDataset } from '../train/runDataset';
+import { detachedRunDataset, storeRunDataset, type DatasetIdentity, type RunDataset } from '../train/runDataset';
 import { cleanCheckpoints } from '../train/checkpointStore';
 import { loadStoredRun } from '../train/runStorage';
 import { type BackendChoice, type BackendInfo, type BackendName, type Command, type Report, type RunState, type TrainConfig } from '../protocol/messages';
@@ -218,6 +218,7 @@ export class TrainerSession {
   private disposeRun(): void {
     this.run?.dispose();
     this.run = null;
+    this.manifest = null;
     this.lastBatch = null;
   }
 
@@ -290,10 +291,10 @@ export class TrainerSession {
     this.window = new MetricsWindow();
     const db = await this.openDb();
     this.post({ type: 'progress', phase: 'model', done: 0, total: 1, message: 'Loading the checkpoint…' });
-    const run = await loadStoredRun(db, id, (d) => this.openRunDataset(d), this.runHooks());
+    const { run, resumable } = await loadStoredRun(db, id, (d, config) => this.openRunDataset(d, config), this.runHooks());
     if (gen !== this.generation) return run.dispose();
     this.run = run;
-    this.manifest = (await getDataset(db, run.data.identity.id)) ?? null;
+    this.manifest = run.data.detached ? null : ((await getDataset(db, run.data.identity.id)) ?? null);
     if (this.manifest) await this.postDataset(this.manifest, run.tokenizer, true);
     this.autosave.reset(run);
     this.post({ type: 'run', id: run.id, name: run.name, step: run.step, totalSteps: run.config.steps, resumedFrom: run.step, config: run.config });
@@ -301,15 +302,20 @@ export class TrainerSession {
     if (history) this.post(history);
     for (const e of run.history.evals) this.post({ ...e, type: 'eval', similarity: new Float32Array(0), similarityN: 0, similarityCaptions: [] });
     this.post({ type: 'progress', phase: 'model', done: 1, total: 1, message: `Resumed at step ${run.step}` });
-    this.setState(run.finished ? 'done' : 'paused');
+    this.setState(resumable ? 'paused' : 'done');
   }
 
-  /** A checkpoint's dataset, which must still be stored (a Shapes world is regenerated from its spec). */
-  private async openRunDataset(d: DatasetIdentity): Promise<RunDataset> {
+  /**
+   * A checkpoint's dataset: the stored one, a Shapes world regenerated from its spec, or, when
+   * the data is gone, a detached stand-in (the model loads for inference; training needs the data).
+   */
+  private async openRunDataset(d: DatasetIdentity, config: TrainConfig): Promise<RunDataset> {
     const db = await this.openDb();
-    const m = await getDataset(db, d.id);
-    if (!m) throw new Error(`This run was trained on ${d.name}, which is no longer in storage: re-import it (or regenerate it) to continue`);
-    return storeRunDataset(db, m);
+    let m = await getDataset(db, d.id);
+    if (!m && config.dataset.kind === 'shapes') m = (await this.loadDataset(config, this.generation)).manifest;
+    if (m && m.id === d.id) return storeRunDataset(db, m);
+    this.post({ type: 'progress', phase: 'dataset', done: 1, total: 1, message: `${d.name} is not in storage: loaded for inference only (import the data to train or evaluate)` });
+    return detachedRunDataset(d);
   }
 
   /** The Shapes world is generated on first use; a stored dataset must already be there. */

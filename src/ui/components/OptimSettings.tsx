@@ -1,4 +1,4 @@
-import type { OptimConfig } from '../../protocol/messages';
+import { DEFAULT_AUTOSAVE, type AutosaveConfig, type OptimConfig } from '../../protocol/messages';
 import { useTrainPairs } from '../hooks';
 import { useStore } from '../store';
 import { NumberField } from './NumberField';
@@ -8,6 +8,8 @@ export function OptimSettings({ locked }: { locked: boolean }) {
   const setConfig = useStore((s) => s.setConfig);
   const { optim } = config;
   const setOptim = (patch: Partial<OptimConfig>) => setConfig((c) => ({ ...c, optim: { ...c.optim, ...patch } }));
+  const autosave = config.autosave ?? DEFAULT_AUTOSAVE;
+  const setAutosave = (patch: Partial<AutosaveConfig>) => setConfig((c) => ({ ...c, autosave: { ...(c.autosave ?? DEFAULT_AUTOSAVE), ...patch } }));
   const trainPairs = useTrainPairs();
   const epochs = trainPairs > 0 ? (config.steps * config.batchSize) / trainPairs : NaN;
 
@@ -60,6 +62,28 @@ export function OptimSettings({ locked }: { locked: boolean }) {
           min={1}
           disabled={locked}
           onChange={(v) => setConfig((c) => ({ ...c, reportEvery: v }))}
+        />
+      </div>
+      <div className="field-grid">
+        <NumberField
+          id="opt-save-steps"
+          label="Auto-save every (steps)"
+          title="A checkpoint every N steps (also on Pause and Stop); 0 turns the step trigger off"
+          value={autosave.everySteps}
+          integer
+          min={0}
+          disabled={locked}
+          onChange={(v) => setAutosave({ everySteps: v })}
+        />
+        <NumberField
+          id="opt-save-seconds"
+          label="Auto-save every (s)"
+          title="A checkpoint after this many seconds since the last one; 0 turns the time trigger off"
+          value={autosave.everySeconds}
+          integer
+          min={0}
+          disabled={locked}
+          onChange={(v) => setAutosave({ everySeconds: v })}
         />
       </div>
       <details className="collapsible">

@@ -1,10 +1,12 @@
 import { fmtCount, fmtInt, fmtMB, fmtMs, fmtPct } from '../format';
+import { useModelsStore } from '../modelsStore';
 import { useStore } from '../store';
 
 export function StatusLine() {
   const backend = useStore((s) => s.backend);
   const status = useStore((s) => s.status);
   const adapter = backend?.adapter ?? null;
+  const saved = useModelsStore((s) => s.lastCheckpoint);
 
   return (
     <footer className="status-line" data-testid="status-line">
@@ -37,6 +39,12 @@ export function StatusLine() {
       <span className="status-item">
         <span className="muted">data wait</span> {fmtPct(status.dataWaitShare, 0)}
       </span>
+      {saved ? (
+        <span className="status-item" data-testid="checkpoint-status" title={saved.error ?? `checkpoint (${saved.reason}) written and verified in ${fmtMs(saved.ms)}`}>
+          <span className="muted">checkpoint</span>{' '}
+          {saved.ok ? `step ${fmtInt(saved.step)} · ${fmtMB(saved.bytes)}` : <span className="badge badge-warn">step {fmtInt(saved.step)} not saved</span>}
+        </span>
+      ) : null}
       <span className="status-item">
         <span className="muted">params</span> {status.paramCount ? fmtCount(status.paramCount) : '–'}
       </span>

@@ -1,0 +1,114 @@
+import { useState } from 'react';
+import type { ModelSummary } from '../../protocol/messages';
+import { fmtCount, fmtDateTime, fmtInt, fmtMB, fmtNum, fmtPct } from '../format';
+import { useModelsStore } from '../modelsStore';
+import { objectiveShort, objectiveOf } from '../objectives';
+import { isBusy, useStore } from '../store';
+import { deleteModel, exportModel, renameModel, resumeModel } from '../trainerClient';
+
+/** One saved model: what it is, how far it trained, how good it is, and its actions. */
+export function ModelRow({ m, current }: { m: ModelSummary; current: boolean }) {
+  const [editing, setEditing] = useState(false);
+  const [name, setName] = useState(m.name);
+  const [confirming, setConfirming] = useState(false);
+  const exporting = useModelsStore((s) => s.exporting.includes(m.id));
+  const busy = useStore((s) => isBusy(s.status.state));
+  const setView = useStore((s) => s.setView);
+  const created = fmtDateTime(m.updatedAt).split(' ');
+  const load = () => {
+    resumeModel(m.id);
+    setView('train');
+  };
+  const commitName = () => {
+    setEditing(false);
+    if (name.trim() && name.trim() !== m.name) renameModel(m.id, name.trim());
+    else setName(m.name);
+  };
+
+  return (
+    <tr data-testid="model-row" data-model-id={m.id} data-model-name={m.name} className={current ? 'row-chosen' : undefined}>
+      <td className="ds-name">
+        {editing ? (
+          <input
+            className="inline-input"
+            aria-label="Model name"
+            value={name}
+            autoFocus
+            onChange={(e) => setName(e.target.value)}
+            onBlur={commitName}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') commitName();
+              if (e.key === 'Escape') {
+                setName(m.name);
+                setEditing(false);
+              }
+            }}
+          />
+        ) : (
+          <span className="ds-name-text">{m.name}</span>
+        )}
+        {m.kind === 'imported' ? <span className="badge badge-info">imported</span> : null}
+        {m.finished ? <span className="badge badge-ok">finished</span> : m.resumable ? <span className="badge badge-warn">unfinished</span> : <span className="badge badge-info">weights only</span>}
+        {current ? <span className="badge badge-ok">in the trainer</span> : null}
+        <div className="ds-sub">
+          {m.config.preset} · {objectiveShort(objectiveOf(m.config))} · {fmtCount(m.paramCount)} params · B {m.config.batchSize} · seed {m.config.seed}
+        </div>
+      </td>
+      <td>{m.datasetName}</td>
+      <td className="num-cell">
+        {fmtInt(m.step)} / {fmtInt(m.totalSteps)}
+      </td>
+      <td className="num-cell" title="last training loss · zero-shot top-1 · modality gap at the last evaluation">
+        {m.lastLoss !== null ? `loss ${fmtNum(m.lastLoss, 3)}` : '–'}
+        {m.lastEval ? (
+          <div className="ds-sub">
+            {Number.isFinite(m.lastEval.zeroShotAll) ? `zero-shot ${fmtPct(m.lastEval.zeroShotAll)} · ` : ''}gap {fmtNum(m.lastEval.gap, 3)} @ {fmtInt(m.lastEval.step)}
+          </div>
+        ) : null}
+      </td>
+      <td className="num-cell">{fmtMB(m.bytes)}</td>
+      <td className="ds-created">
+        <span className="nowrap">{created[0]}</span> <span className="nowrap muted">{created[1] ?? ''}</span>
+      </td>
+      <td className="row-actions">
+        <div className="row-actions-inner">
+          {m.resumable ? (
+            <button type="button" className="btn btn-small btn-primary" disabled={busy} title={busy ? 'Pause or stop the current run first' : 'Load at its checkpoint, paused; Resume continues it'} onClick={load}>
+              Continue training
+            </button>
+          ) : null}
+          <button type="button" className="btn btn-small" disabled={busy} title={busy ? 'Pause or stop the current run first' : 'Load it in the trainer to evaluate it'} onClick={load}>
+            Use this model
+          </button>
+          <button type="button" className="btn btn-small" onClick={() => setEditing(true)}>
+            Rename
+          </button>
+          <button type="button" className="btn btn-small" disabled={exporting} onClick={() => exportModel(m.id)}>
+            {exporting ? 'Exporting…' : 'Export'}
+          </button>
+          {confirming ? (
+            <>
+              <button
+                type="button"
+                className="btn btn-small btn-danger btn-danger-solid"
+                onClick={() => {
+                  setConfirming(false);
+                  deleteModel(m.id);
+                }}
+              >
+                Confirm delete
+              </button>
+              <button type="button" className="btn btn-small" onClick={() => setConfirming(false)}>
+                Keep
+              </button>
+            </>
+          ) : (
+            <button type="button" className="btn btn-small btn-danger" disabled={current && busy} title={current && busy ? 'Stop the run first' : undefined} onClick={() => setConfirming(true)}>
+              Delete
+            </button>
+          )}
+        </div>
+      </td>
+    </tr>
+  );
+}

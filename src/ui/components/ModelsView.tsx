@@ -1,0 +1,95 @@
+import { useRef } from 'react';
+import { fmtMB } from '../format';
+import { useModelsStore } from '../modelsStore';
+import { importModelFiles, listModels } from '../trainerClient';
+import { DropZone } from './DropZone';
+import { ModelRow } from './ModelRow';
+
+/** The Models tab: every saved run and imported model file, with import of .safetensors files. */
+export function ModelsView() {
+  const models = useModelsStore((s) => s.models);
+  const loaded = useModelsStore((s) => s.loaded);
+  const currentId = useModelsStore((s) => s.run?.id ?? null);
+  const importing = useModelsStore((s) => s.importing);
+  const lastImport = useModelsStore((s) => s.lastImport);
+  const storage = useModelsStore((s) => s.storage);
+  const picker = useRef<HTMLInputElement>(null);
+  const total = models.reduce((a, m) => a + m.bytes, 0);
+  const onFiles = (files: File[]) => {
+    const chosen = files.filter((f) => /\.safetensors$/i.test(f.name));
+    if (chosen.length) importModelFiles(chosen);
+  };
+
+  return (
+    <div className="models-view" id="panel-models" role="tabpanel" aria-labelledby="tab-models">
+      <section className="card" aria-label="Saved models">
+        <div className="card-head">
+          <h3 className="card-title">Saved models</h3>
+          <button type="button" className="link-button" onClick={listModels}>
+            Refresh
+          </button>
+        </div>
+        <p className="muted storage-line" data-testid="models-storage">
+          {models.length} model{models.length === 1 ? '' : 's'} · {fmtMB(total)}
+          {storage ? ` · browser storage used ${fmtMB(storage.usage)} of ${fmtMB(storage.quota)}` : ''}. Runs save a checkpoint automatically (see
+          Auto-save in the Run panel) and on Pause and Stop.
+        </p>
+        <div className="table-wrap">
+          <table className="data-table" data-testid="models-table">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Dataset</th>
+                <th className="num-cell">Steps</th>
+                <th className="num-cell">Last metrics</th>
+                <th className="num-cell">Size</th>
+                <th>Saved</th>
+                <th>
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {models.map((m) => (
+                <ModelRow key={m.id} m={m} current={m.id === currentId} />
+              ))}
+              {models.length === 0 ? (
+                <tr className="empty-row">
+                  <td colSpan={7}>{loaded ? 'No saved models yet. Train a run (it saves itself), or import a .safetensors model file below.' : 'Loading…'}</td>
+                </tr>
+              ) : null}
+            </tbody>
+          </table>
+        </div>
+      </section>
+      <section className="card" aria-label="Import a model file">
+        <div className="card-head">
+          <h3 className="card-title">Import a model file</h3>
+        </div>
+        <p className="muted">
+          A <code>.safetensors</code> file exported from CLIP Lab (Export above). It is checked completely — structure, metadata, every tensor against its
+          config, finite values — before anything is stored.
+        </p>
+        <input
+          ref={picker}
+          type="file"
+          accept=".safetensors"
+          multiple
+          hidden
+          data-testid="model-file-input"
+          onChange={(e) => {
+            onFiles(Array.from(e.target.files ?? []));
+            e.target.value = '';
+          }}
+        />
+        <DropZone onFiles={(files) => onFiles(files)} onBrowse={() => picker.current?.click()} hint="Drop .safetensors files here, or click to choose" />
+        {importing.length ? <p className="muted">Checking {importing.join(', ')}…</p> : null}
+        {lastImport ? (
+          <div className={`notice ${lastImport.ok ? 'notice-info' : 'notice-error'}`} role={lastImport.ok ? 'status' : 'alert'} data-testid="model-import-result">
+            {lastImport.ok ? `Imported ${lastImport.fileName} as “${lastImport.model?.name}” (step ${lastImport.model?.step}).` : `Refused: ${lastImport.error} Nothing was stored.`}
+          </div>
+        ) : null}
+      </section>
+    </div>
+  );
+}
