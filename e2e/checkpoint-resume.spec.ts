@@ -3,14 +3,7 @@
 // its losses after the resume equal those of an uninterrupted run of the same config; a quota
 // error injected during a checkpoint write leaves the previous checkpoint intact and loadable.
 import type { Page } from '@playwright/test';
-import { expect, losses, setField, storeState, test, trainerWorker, waitForBackend, waitForState, workerErrors, type Guard } from './fixtures';
-
-/** The fixture's guard listens on the first page only: the same checks for later pages. */
-function guardPage(page: Page, guard: Guard): void {
-  page.on('console', (m) => m.type() === 'error' && guard.consoleErrors.push(m.text()));
-  page.on('pageerror', (e) => guard.consoleErrors.push(`pageerror: ${e.message}`));
-  page.on('worker', (w) => w.on('console', (m) => m.type() === 'error' && guard.consoleErrors.push(`worker: ${m.text()}`)));
-}
+import { expect, guardPage, losses, setField, storeState, test, trainerWorker, waitForBackend, waitForState, workerErrors } from './fixtures';
 
 async function setUpRun(page: Page, steps: number): Promise<void> {
   await page.goto('/');

@@ -27,6 +27,19 @@ export const test = base.extend<{ guard: Guard }>({
 });
 export { expect };
 
+/** The guard listens on the test's own page: the same checks for another page (or a fresh context's). */
+export function guardPage(page: Page, guard: Guard, origin?: string): void {
+  page.on('console', (m) => m.type() === 'error' && guard.consoleErrors.push(m.text()));
+  page.on('pageerror', (e) => guard.consoleErrors.push(`pageerror: ${e.message}`));
+  page.on('worker', (w) => w.on('console', (m) => m.type() === 'error' && guard.consoleErrors.push(`worker: ${m.text()}`)));
+  if (origin) {
+    page.on('request', (r) => {
+      const url = r.url();
+      if (!url.startsWith(origin) && !url.startsWith('data:') && !url.startsWith('blob:')) guard.foreignRequests.push(url);
+    });
+  }
+}
+
 /** Snapshot of the UI store through the test hook (plain data only). */
 export async function storeState<T = any>(page: Page, pick: string): Promise<T> {
   return page.evaluate((expr) => {

@@ -301,7 +301,15 @@ export class TrainerSession {
     const history = run.history.toReport(run.config.batchSize);
     if (history) this.post(history);
     for (const e of run.history.evals) this.post({ ...e, type: 'eval', similarity: new Float32Array(0), similarityN: 0, similarityCaptions: [] });
-    this.post({ type: 'progress', phase: 'model', done: 1, total: 1, message: `Resumed at step ${run.step}` });
+    this.post({
+      type: 'progress',
+      phase: 'model',
+      done: 1,
+      total: 1,
+      message: run.data.detached
+        ? `Loaded at step ${run.step} for inference only: ${run.data.identity.name} is not in storage (import it to train or evaluate)`
+        : `${resumable ? 'Resumed' : 'Loaded'} at step ${run.step}`,
+    });
     this.setState(resumable ? 'paused' : 'done');
   }
 
@@ -314,7 +322,6 @@ export class TrainerSession {
     let m = await getDataset(db, d.id);
     if (!m && config.dataset.kind === 'shapes') m = (await this.loadDataset(config, this.generation)).manifest;
     if (m && m.id === d.id) return storeRunDataset(db, m);
-    this.post({ type: 'progress', phase: 'dataset', done: 1, total: 1, message: `${d.name} is not in storage: loaded for inference only (import the data to train or evaluate)` });
     return detachedRunDataset(d);
   }
 
