@@ -128,6 +128,8 @@ export interface WriteCheckpointInput {
   step: number;
   /** Streams the file's bytes into the writer. */
   write: (writer: ChunkedWriter) => Promise<void>;
+  /** Default CHUNK_BYTES (tests use small chunks). */
+  chunkBytes?: number;
 }
 
 /**
@@ -145,13 +147,14 @@ export async function writeCheckpoint(db: ClipLabDatabase, input: WriteCheckpoin
       const chunk: CheckpointChunk = { key: chunkKey(id, index), checkpointId: id, index, bytes };
       await db.put('checkpointChunks', chunk);
     };
-    const writer = new ChunkedWriter(put);
+    const chunkBytes = input.chunkBytes ?? CHUNK_BYTES;
+    const writer = new ChunkedWriter(put, chunkBytes);
     let record: CheckpointRecord;
     try {
       await input.write(writer);
       const chunkCount = await writer.close();
       await verifyChunks(db, id, writer.crcs, writer.bytes);
-      record = { id, modelId: input.model.id, step: input.step, createdAt: new Date().toISOString(), bytes: writer.bytes, chunkCount, crc32: [...writer.crcs] };
+      record = { id, modelId: input.model.id, step: input.step, createdAt: new Date().toISOString(), bytes: writer.bytes, chunkCount, chunkBytes, crc32: [...writer.crcs] };
     } catch (e) {
       await deleteChunks(db, id).catch(() => undefined);
       throw e;
@@ -172,7 +175,8 @@ async function removeCheckpoint(db: ClipLabDatabase, checkpointId: string): Prom
 }
 
 /** A checkpoint's bytes as a ByteSource (chunks read on demand, CRC-checked, the last one cached). */
-export function checkpointSource(db: ClipLabDatabase, record: CheckpointRecord, chunkBytes = CHUNK_BYTES): ByteSource {
+export function checkpointSource(db: ClipLabDatabase, record: CheckpointRecord): ByteSource {
+  const { chunkBytes } = record;
   let cached: { index: number; bytes: Uint8Array } | null = null;
   const chunk = async (i: number): Promise<Uint8Array> => {
     if (cached?.index === i) return cached.bytes;

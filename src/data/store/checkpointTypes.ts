@@ -15,6 +15,8 @@ export interface CheckpointRecord {
   createdAt: string;
   bytes: number;
   chunkCount: number;
+  /** Size of every chunk but the last. */
+  chunkBytes: number;
   /** CRC-32 of each chunk, checked when the checkpoint is verified and read. */
   crc32: number[];
 }

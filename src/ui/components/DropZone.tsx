@@ -8,10 +8,12 @@ export interface DropZoneProps {
   /** Clicking (or Enter / Space) opens the file picker. */
   onBrowse: () => void;
   hint: string;
+  /** The headline (default "Drop files or a folder here"). */
+  title?: string;
 }
 
 /** A drop target for files and folders. */
-export function DropZone({ disabled, onFiles, onBrowse, hint }: DropZoneProps) {
+export function DropZone({ disabled, onFiles, onBrowse, hint, title = 'Drop files or a folder here' }: DropZoneProps) {
   const [over, setOver] = useState(false);
   const [reading, setReading] = useState(false);
 
@@ -56,7 +58,7 @@ export function DropZone({ disabled, onFiles, onBrowse, hint }: DropZoneProps) {
         <path d="M12 15V4m0 0-4 4m4-4 4 4" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round" />
         <path d="M4 15v3a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-3" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" />
       </svg>
-      <span className="drop-title">{reading ? 'Reading the dropped folder…' : 'Drop files or a folder here'}</span>
+      <span className="drop-title">{reading ? 'Reading the dropped files…' : title}</span>
       <span className="drop-hint">{hint}</span>
     </div>
   );

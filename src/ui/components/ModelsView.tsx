@@ -82,7 +82,7 @@ export function ModelsView() {
             e.target.value = '';
           }}
         />
-        <DropZone onFiles={(files) => onFiles(files)} onBrowse={() => picker.current?.click()} hint="Drop .safetensors files here, or click to choose" />
+        <DropZone onFiles={(files) => onFiles(files)} onBrowse={() => picker.current?.click()} title="Drop .safetensors model files here" hint="or click to choose them" />
         {importing.length ? <p className="muted">Checking {importing.join(', ')}…</p> : null}
         {lastImport ? (
           <div className={`notice ${lastImport.ok ? 'notice-info' : 'notice-error'}`} role={lastImport.ok ? 'status' : 'alert'} data-testid="model-import-result">
