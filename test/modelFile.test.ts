@@ -265,6 +265,16 @@ describe('model file: refusals name the file and the reason', () => {
     expect(e.message).toMatch(/: metadata "model_config" is not a valid model: Invalid model config: image width 16 is not divisible by 3 heads$/);
   });
 
+  it('"model_config" that is JSON null', async () => {
+    const e = await refusal(rebuild((p) => void (p.metadata!.model_config = 'null')));
+    expect(e.message).toMatch(/: metadata "model_config" is not a model config \(it needs image and text settings\)$/);
+  });
+
+  it('"model_config" that disagrees with the run state', async () => {
+    const e = await refusal(rebuild((p) => setJson(p, 'model_config', (c) => void (c.initLogitScale = 1))));
+    expect(e.message).toMatch(/: metadata "model_config" and "run_state" disagree on the model$/);
+  });
+
   it('"tokenizer" missing', async () => {
     const e = await refusal(rebuild((p) => void delete p.metadata!.tokenizer));
     expect(e.message).toMatch(/: metadata "tokenizer" is missing \(not a CLIP Lab model file\?\)$/);

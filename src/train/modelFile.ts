@@ -113,6 +113,9 @@ export async function readModelFileInfo(src: ByteSource, fileName: string): Prom
   if (!md) return refuse(fileName, 'metadata is missing (the file has no __metadata__; not a CLIP Lab model file)');
   if (md.format !== MODEL_FILE_FORMAT) refuse(fileName, `metadata "format" is ${JSON.stringify(md.format ?? null)}, expected "${MODEL_FILE_FORMAT}"`);
   const modelConfig = parseJsonField<ModelConfig>(fileName, md, 'model_config');
+  if (!modelConfig || typeof modelConfig !== 'object' || !modelConfig.image || !modelConfig.text) {
+    refuse(fileName, 'metadata "model_config" is not a model config (it needs image and text settings)');
+  }
   try {
     validateModelConfig(modelConfig);
   } catch (e) {
@@ -127,6 +130,7 @@ export async function readModelFileInfo(src: ByteSource, fileName: string): Prom
   if (md.run_state !== undefined) {
     run = parseJsonField<RunMeta>(fileName, md, 'run_state');
     if (!run || run.format !== RUN_FORMAT) refuse(fileName, `metadata "run_state" is not a ${RUN_FORMAT} state`);
+    if (JSON.stringify(run!.config?.model) !== JSON.stringify(modelConfig)) refuse(fileName, 'metadata "model_config" and "run_state" disagree on the model');
   }
   return { header, modelConfig, objective, training, run };
 }

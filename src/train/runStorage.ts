@@ -92,7 +92,6 @@ export async function importModelFile(db: ClipLabDatabase, file: Blob, fileName:
   const info = await readModelFileInfo(src, fileName);
   const meta = info.run;
   if (!meta) throw new SafetensorsError(fileName, 'metadata "run_state" is missing (the run config and tokenizer this app needs)');
-  if (JSON.stringify(meta.config.model) !== JSON.stringify(info.modelConfig)) throw new SafetensorsError(fileName, 'metadata "model_config" and "run_state" disagree');
   const resumable = info.header.tensors.some((t) => isResumeTensor(t.name));
   const specs = runTensorSpecs(meta.config, meta, resumable);
   await checkModelTensors(src, fileName, info, specs);
