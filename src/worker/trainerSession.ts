@@ -2,20 +2,16 @@
 // drives the training loop, auto-saves checkpoints and runs evaluations. Every tensor of the app
 // lives in the worker; this file holds the backend and at most one Run. States:
 //   idle → preparing → ready → running ⇄ paused → done | stopped   (error from anywhere)
-// A resumed run enters `paused` at its checkpoint's step.
+// A resumed run enters `paused` at its checkpoint's step. (Over 300 lines: it is the one place
+// that orders commands, states and the loop; what runs inside — RunLoader, Autosave,
+// ModelLibrary, diagnostics — lives in files of its own.)
 import * as tf from '@tensorflow/tfjs';
 import { chooseBackend } from '../backend/selectBackend';
 import { openClipLabDB, type ClipLabDatabase } from '../data/db';
-import { ensureShapesDataset } from '../data/builtin/shapesDataset';
-import { cleanIncomplete, getDataset, readShard } from '../data/store/shardStore';
 import type { DatasetManifest } from '../data/store/types';
 import type { LabelledBatch } from '../data/store/shardReader';
-import { BpeTokenizer } from '../tokenizer/bpe';
-import { DEFAULT_OBJECTIVE } from '../objectives/createObjective';
-import { Run } from '../train/run';
-import { detachedRunDataset, storeRunDataset, type DatasetIdentity, type RunDataset } from '../train/runDataset';
+import type { Run } from '../train/run';
 import { cleanCheckpoints } from '../train/checkpointStore';
-import { loadStoredRun } from '../train/runStorage';
 import { type BackendChoice, type BackendInfo, type BackendName, type Command, type Report, type RunState, type TrainConfig } from '../protocol/messages';
 import { evaluateModel } from './evaluate';
 import { MetricsWindow } from './metricsWindow';
@@ -24,6 +20,7 @@ import { fusedLossActive, setFusedLossEnabled } from '../kernels/fusedLoss';
 import { benchmarkCheckpoint, benchmarkLoss, benchmarkReader, profileStep } from './diagnostics';
 import { Autosave } from './autosave';
 import { ModelLibrary } from './modelLibrary';
+import { RunLoader } from './runLoader';
 
 export type Post = (r: Report) => void;
 
@@ -42,10 +39,12 @@ export class TrainerSession {
   private readonly watchedDevices = new WeakSet<GPUDevice>();
   private readonly autosave: Autosave;
   private readonly library: ModelLibrary;
+  private readonly loader: RunLoader;
 
   constructor(private readonly post: Post) {
     this.autosave = new Autosave(() => this.openDb(), post);
     this.library = new ModelLibrary(() => this.openDb(), post, () => this.run?.id ?? null);
+    this.loader = new RunLoader(() => this.openDb(), post);
   }
 
   private async openDb(): Promise<ClipLabDatabase> {
@@ -230,73 +229,21 @@ export class TrainerSession {
   }
 
   private async configure(config: TrainConfig): Promise<void> {
-    const gen = ++this.generation;
-    await this.waitForLoop();
-    if (!this.backend) await this.selectBackend(this.requestedBackend);
-    this.setState('preparing');
-    this.disposeRun();
-    this.window = new MetricsWindow();
-
-    const db = await this.openDb();
-    await cleanIncomplete(db); // only datasets whose writer is gone (Web Locks), never a running import
-    const { manifest, fromCache } = await this.loadDataset(config, gen);
-    if (gen !== this.generation) return;
-    if (manifest.splits.train.pairs < config.batchSize) {
-      throw new Error(
-        `${manifest.name} has ${manifest.splits.train.pairs} training pairs, fewer than the batch size ${config.batchSize}: lower the batch size or use more data`,
-      );
-    }
-    if (!manifest.tokenizer) throw new Error(`${manifest.name} has no tokenizer stored; re-import it`);
-    const tokenizer = BpeTokenizer.fromJSON(manifest.tokenizer as ReturnType<BpeTokenizer['toJSON']>);
-    // The model follows the data: vocabulary from the tokenizer, image size from the dataset.
-    // Saved configs from before objectives existed have none: plain CLIP.
-    const resolved: TrainConfig = {
-      ...config,
-      objective: config.objective ?? DEFAULT_OBJECTIVE,
-      model: { ...config.model, text: { ...config.model.text, vocabSize: tokenizer.vocabSize }, image: { ...config.model.image, imageSize: manifest.imageSize } },
-    };
-    await this.postDataset(manifest, tokenizer, fromCache);
-    this.post({ type: 'progress', phase: 'model', done: 0, total: 1, message: 'Building the model…' });
-    const id = `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-    const name = `${resolved.objective.kind} · ${manifest.name} · seed ${resolved.seed}`;
-    this.run = Run.create({ id, name, config: resolved, tokenizer, data: storeRunDataset(db, manifest), ...this.runHooks() });
-    this.manifest = manifest;
-    this.autosave.reset(this.run);
-    this.post({ type: 'run', id, name, step: 0, totalSteps: resolved.steps, resumedFrom: null, config: resolved });
+    const gen = await this.prepare();
+    const made = await this.loader.newRun(config, () => gen !== this.generation, this.runHooks());
+    if (!made) return;
+    this.adopt(made.run, made.manifest);
+    this.post({ type: 'run', id: made.run.id, name: made.run.name, step: 0, totalSteps: made.run.config.steps, resumedFrom: null, config: made.run.config });
     this.post({ type: 'progress', phase: 'model', done: 1, total: 1, message: 'Ready' });
     this.setState('ready');
   }
 
-  private async postDataset(manifest: DatasetManifest, tokenizer: BpeTokenizer, fromCache: boolean): Promise<void> {
-    this.post({
-      type: 'dataset',
-      id: manifest.id,
-      name: manifest.name,
-      trainPairs: manifest.splits.train.pairs,
-      valPairs: manifest.splits.val.pairs,
-      vocabSize: tokenizer.vocabSize,
-      classes: manifest.classes,
-      sampleCaptions: (await readShard(this.db!, manifest.id, 'train', 0)).captions.slice(0, 6).map((c) => c[0]),
-      fromCache,
-    });
-  }
-
   /** Loads a stored run at its checkpoint, paused; the UI gets its config and whole metric history. */
   private async resumeModel(id: string): Promise<void> {
-    const gen = ++this.generation;
-    await this.waitForLoop();
-    if (!this.backend) await this.selectBackend(this.requestedBackend);
-    this.setState('preparing');
-    this.disposeRun();
-    this.window = new MetricsWindow();
-    const db = await this.openDb();
-    this.post({ type: 'progress', phase: 'model', done: 0, total: 1, message: 'Loading the checkpoint…' });
-    const { run, resumable } = await loadStoredRun(db, id, (d, config) => this.openRunDataset(d, config), this.runHooks());
+    const gen = await this.prepare();
+    const { run, resumable, manifest } = await this.loader.storedRun(id, this.runHooks());
     if (gen !== this.generation) return run.dispose();
-    this.run = run;
-    this.manifest = run.data.detached ? null : ((await getDataset(db, run.data.identity.id)) ?? null);
-    if (this.manifest) await this.postDataset(this.manifest, run.tokenizer, true);
-    this.autosave.reset(run);
+    this.adopt(run, manifest);
     this.post({ type: 'run', id: run.id, name: run.name, step: run.step, totalSteps: run.config.steps, resumedFrom: run.step, config: run.config });
     const history = run.history.toReport(run.config.batchSize);
     if (history) this.post(history);
@@ -313,34 +260,21 @@ export class TrainerSession {
     this.setState(resumable ? 'paused' : 'done');
   }
 
-  /**
-   * A checkpoint's dataset: the stored one, a Shapes world regenerated from its spec, or, when
-   * the data is gone, a detached stand-in (the model loads for inference; training needs the data).
-   */
-  private async openRunDataset(d: DatasetIdentity, config: TrainConfig): Promise<RunDataset> {
-    const db = await this.openDb();
-    let m = await getDataset(db, d.id);
-    if (!m && config.dataset.kind === 'shapes') m = (await this.loadDataset(config, this.generation)).manifest;
-    if (m && m.id === d.id) return storeRunDataset(db, m);
-    return detachedRunDataset(d);
+  /** Before a new or loaded run: the old one stops and goes; returns the new generation. */
+  private async prepare(): Promise<number> {
+    const gen = ++this.generation;
+    await this.waitForLoop();
+    if (!this.backend) await this.selectBackend(this.requestedBackend);
+    this.setState('preparing');
+    this.disposeRun();
+    this.window = new MetricsWindow();
+    return gen;
   }
 
-  /** The Shapes world is generated on first use; a stored dataset must already be there. */
-  private async loadDataset(config: TrainConfig, gen: number): Promise<{ manifest: DatasetManifest; fromCache: boolean }> {
-    const spec = config.dataset;
-    if (spec.kind === 'shapes') {
-      return ensureShapesDataset(
-        this.db!,
-        spec,
-        (done, total, message) => this.post({ type: 'progress', phase: 'dataset', done, total, message }),
-        () => gen !== this.generation,
-      );
-    }
-    this.post({ type: 'progress', phase: 'dataset', done: 0, total: 1, message: 'Opening the stored dataset…' });
-    const manifest = await getDataset(this.db!, spec.id);
-    if (!manifest) throw new Error(`Dataset ${spec.id} is not in storage (deleted, or its import never finished): choose another dataset`);
-    this.post({ type: 'progress', phase: 'dataset', done: 1, total: 1, message: `Dataset: ${manifest.name}` });
-    return { manifest, fromCache: true };
+  private adopt(run: Run, manifest: DatasetManifest | null): void {
+    this.run = run;
+    this.manifest = manifest;
+    this.autosave.reset(run);
   }
 
   private async trainOneStep(): Promise<void> {

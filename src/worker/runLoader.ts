@@ -1,0 +1,100 @@
+// Where the trainer's runs come from: a new Run for a config (its dataset generated or opened,
+// the model resolved against the data: vocabulary from the dataset's tokenizer, image size from
+// its images), or a stored one loaded at its checkpoint (its dataset opened, a Shapes world
+// regenerated from its spec, or a detached stand-in when the data is gone).
+import type { ClipLabDatabase } from '../data/db';
+import { ensureShapesDataset } from '../data/builtin/shapesDataset';
+import { cleanIncomplete, getDataset, readShard } from '../data/store/shardStore';
+import type { DatasetManifest } from '../data/store/types';
+import { DEFAULT_OBJECTIVE } from '../objectives/createObjective';
+import type { Report, TrainConfig } from '../protocol/messages';
+import { BpeTokenizer } from '../tokenizer/bpe';
+import { Run, type RunInit } from '../train/run';
+import { detachedRunDataset, storeRunDataset, type DatasetIdentity, type RunDataset } from '../train/runDataset';
+import { loadStoredRun } from '../train/runStorage';
+
+type Hooks = Pick<RunInit, 'onProgress' | 'yieldFn'>;
+
+export class RunLoader {
+  constructor(
+    private readonly db: () => Promise<ClipLabDatabase>,
+    private readonly post: (r: Report) => void,
+  ) {}
+
+  /** A new run at step 0; null when `stale()` turned true while the data was prepared. */
+  async newRun(config: TrainConfig, stale: () => boolean, hooks: Hooks): Promise<{ run: Run; manifest: DatasetManifest } | null> {
+    const db = await this.db();
+    await cleanIncomplete(db); // only datasets whose writer is gone (Web Locks), never a running import
+    const { manifest, fromCache } = await this.loadDataset(config, stale);
+    if (stale()) return null;
+    if (manifest.splits.train.pairs < config.batchSize) {
+      throw new Error(
+        `${manifest.name} has ${manifest.splits.train.pairs} training pairs, fewer than the batch size ${config.batchSize}: lower the batch size or use more data`,
+      );
+    }
+    if (!manifest.tokenizer) throw new Error(`${manifest.name} has no tokenizer stored; re-import it`);
+    const tokenizer = BpeTokenizer.fromJSON(manifest.tokenizer);
+    // Saved configs from before objectives existed have none: plain CLIP.
+    const resolved: TrainConfig = {
+      ...config,
+      objective: config.objective ?? DEFAULT_OBJECTIVE,
+      model: { ...config.model, text: { ...config.model.text, vocabSize: tokenizer.vocabSize }, image: { ...config.model.image, imageSize: manifest.imageSize } },
+    };
+    await this.postDataset(db, manifest, tokenizer, fromCache);
+    this.post({ type: 'progress', phase: 'model', done: 0, total: 1, message: 'Building the model…' });
+    const id = `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+    const name = `${resolved.objective.kind} · ${manifest.name} · seed ${resolved.seed}`;
+    const run = Run.create({ id, name, config: resolved, tokenizer, data: storeRunDataset(db, manifest), ...hooks });
+    return { run, manifest };
+  }
+
+  /** A stored run at its checkpoint (see loadStoredRun); manifest null when its data is gone. */
+  async storedRun(id: string, hooks: Hooks): Promise<{ run: Run; resumable: boolean; manifest: DatasetManifest | null }> {
+    const db = await this.db();
+    this.post({ type: 'progress', phase: 'model', done: 0, total: 1, message: 'Loading the checkpoint…' });
+    const { run, resumable } = await loadStoredRun(db, id, (d, config) => this.openRunDataset(db, d, config), hooks);
+    try {
+      const manifest = run.data.detached ? null : ((await getDataset(db, run.data.identity.id)) ?? null);
+      if (manifest) await this.postDataset(db, manifest, run.tokenizer, true);
+      return { run, resumable, manifest };
+    } catch (e) {
+      run.dispose();
+      throw e;
+    }
+  }
+
+  private async openRunDataset(db: ClipLabDatabase, d: DatasetIdentity, config: TrainConfig): Promise<RunDataset> {
+    let m = await getDataset(db, d.id);
+    if (!m && config.dataset.kind === 'shapes') m = (await this.loadDataset(config, () => false)).manifest;
+    if (m && m.id === d.id) return storeRunDataset(db, m);
+    return detachedRunDataset(d);
+  }
+
+  /** The Shapes world is generated on first use; a stored dataset must already be there. */
+  private async loadDataset(config: TrainConfig, stale: () => boolean): Promise<{ manifest: DatasetManifest; fromCache: boolean }> {
+    const db = await this.db();
+    const spec = config.dataset;
+    if (spec.kind === 'shapes') {
+      return ensureShapesDataset(db, spec, (done, total, message) => this.post({ type: 'progress', phase: 'dataset', done, total, message }), stale);
+    }
+    this.post({ type: 'progress', phase: 'dataset', done: 0, total: 1, message: 'Opening the stored dataset…' });
+    const manifest = await getDataset(db, spec.id);
+    if (!manifest) throw new Error(`Dataset ${spec.id} is not in storage (deleted, or its import never finished): choose another dataset`);
+    this.post({ type: 'progress', phase: 'dataset', done: 1, total: 1, message: `Dataset: ${manifest.name}` });
+    return { manifest, fromCache: true };
+  }
+
+  private async postDataset(db: ClipLabDatabase, manifest: DatasetManifest, tokenizer: BpeTokenizer, fromCache: boolean): Promise<void> {
+    this.post({
+      type: 'dataset',
+      id: manifest.id,
+      name: manifest.name,
+      trainPairs: manifest.splits.train.pairs,
+      valPairs: manifest.splits.val.pairs,
+      vocabSize: tokenizer.vocabSize,
+      classes: manifest.classes,
+      sampleCaptions: (await readShard(db, manifest.id, 'train', 0)).captions.slice(0, 6).map((c) => c[0]!),
+      fromCache,
+    });
+  }
+}
