@@ -3,7 +3,8 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
 
 // `npm run bench`: benchmarks run through the real app bundle in headless Chromium
 // (served by vite preview). Each bench prints a table and writes JSON to bench-results/.
-// `npm run bench -- kernels` runs only bench/kernels.bench.ts (Playwright filters by file name).
+// `npm run bench -- kernels` runs only bench/kernels.bench.ts (Playwright filters by file name);
+// likewise `-- data` and `-- checkpoint` (checkpoint write/read time and size per preset).
 // BENCH_DIST serves another build folder than dist/ (e.g. `vite build --outDir /tmp/benchdist`).
 const DIST = process.env.BENCH_DIST ?? 'dist';
 export default defineConfig({

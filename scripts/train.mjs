@@ -291,8 +291,9 @@ async function loadModelFile(page, file, steps) {
 }
 
 /**
- * --save: the run's checkpoint at its current step (written on finish; on a pause it is written
- * again here, after the evaluation), exported as a .safetensors file through the page's download.
+ * --save: the run's checkpoint at its current step (Finish, Pause and Stop write one; when none
+ * arrives or it failed, one is written here), exported as a .safetensors file through the page's
+ * download (the same bytes as the Models tab's Export).
  */
 async function saveModelFile(page, file) {
   const { id, state, step } = await page.evaluate(() => ({
@@ -302,29 +303,40 @@ async function saveModelFile(page, file) {
   }));
   if (!id) throw new Error('--save: the trainer holds no run');
   if (step === 0) throw new Error('--save: no step was trained, nothing to save');
-  if (state !== 'done') {
-    // A checkpoint of this very state (Pause saved one before the evaluation).
-    await page.evaluate(() => window.__clipLab.send({ type: 'saveCheckpoint' }));
+  // Finish and Pause write a checkpoint of the final state (Pause's may still be writing while the
+  // evaluation runs, outside the worker's command queue): wait for it rather than write alongside.
+  const checkpointAt = (timeout) =>
+    page
+      .waitForFunction(
+        ({ id, step }) => {
+          const c = window.__clipLab.getModels().lastCheckpoint;
+          return c !== null && c.runId === id && c.step === step;
+        },
+        { id, step },
+        { timeout },
+      )
+      .then(
+        () => page.evaluate(() => JSON.parse(JSON.stringify(window.__clipLab.getModels().lastCheckpoint))),
+        () => null,
+      );
+  let ck = await checkpointAt(state === 'done' ? 300_000 : 30_000);
+  if (!ck?.ok) {
+    // None at this step (e.g. stopped by a tab error) or it failed: write one now.
+    await page.evaluate(() => {
+      window.__trainPrevCheckpoint = window.__clipLab.getModels().lastCheckpoint;
+      window.__clipLab.send({ type: 'saveCheckpoint' });
+    });
     await page.waitForFunction(
       ({ id, step }) => {
         const c = window.__clipLab.getModels().lastCheckpoint;
-        return c !== null && c.runId === id && c.step === step && (c.reason === 'manual' || !c.ok);
+        return c !== null && c !== window.__trainPrevCheckpoint && c.runId === id && c.step === step;
       },
       { id, step },
       { timeout: 300_000 },
     );
-  } else {
-    await page.waitForFunction(
-      ({ id, step }) => {
-        const c = window.__clipLab.getModels().lastCheckpoint;
-        return c !== null && c.runId === id && c.step === step;
-      },
-      { id, step },
-      { timeout: 300_000 },
-    );
+    ck = await page.evaluate(() => JSON.parse(JSON.stringify(window.__clipLab.getModels().lastCheckpoint)));
+    if (!ck.ok) throw new Error(`--save: writing the checkpoint failed: ${ck.error}`);
   }
-  const ck = await page.evaluate(() => JSON.parse(JSON.stringify(window.__clipLab.getModels().lastCheckpoint)));
-  if (!ck.ok) throw new Error(`--save: writing the checkpoint failed: ${ck.error}`);
   const download = page.waitForEvent('download', { timeout: 300_000 });
   await page.evaluate((id) => window.__clipLab.send({ type: 'exportModel', id }), id);
   const d = await download;

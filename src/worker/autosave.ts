@@ -12,6 +12,8 @@ export class Autosave {
   private lastAt = performance.now();
   /** Step of the run's newest stored checkpoint (null: none yet). */
   private lastSaved: number | null = null;
+  /** Evaluations in the history when it was written (an evaluation after it makes a save worth writing). */
+  private savedEvals = 0;
 
   constructor(
     private readonly db: () => Promise<ClipLabDatabase>,
@@ -22,6 +24,12 @@ export class Autosave {
   reset(run: Run): void {
     this.lastAt = performance.now();
     this.lastSaved = run.step > 0 ? run.step : null;
+    this.savedEvals = run.history.evals.length;
+  }
+
+  /** Whether the stored checkpoint already holds the run as it is now. */
+  private current(run: Run): boolean {
+    return run.step === this.lastSaved && run.history.evals.length === this.savedEvals;
   }
 
   due(run: Run): boolean {
@@ -32,12 +40,13 @@ export class Autosave {
   }
 
   async save(run: Run, reason: string): Promise<void> {
-    if (run.step === this.lastSaved) return;
+    if (this.current(run)) return;
     const t0 = performance.now();
     const base = { type: 'checkpoint' as const, runId: run.id, step: run.step, reason };
     try {
       const model = await saveRun(await this.db(), run);
       this.lastSaved = run.step;
+      this.savedEvals = run.history.evals.length;
       this.post({ ...base, ok: true, bytes: model.bytes, ms: performance.now() - t0 });
     } catch (e) {
       const kept = this.lastSaved === null ? 'there is no earlier checkpoint of this run' : `the checkpoint at step ${this.lastSaved} is intact`;
