@@ -13,7 +13,6 @@ import {
   writeSafetensors,
   type SafetensorsDtype,
 } from '../src/model/files/safetensors';
-import type { MetricsReport } from '../src/protocol/messages';
 import {
   MODEL_FILE_FORMAT,
   checkModelTensors,
@@ -24,8 +23,7 @@ import {
   type ModelFileInfo,
 } from '../src/train/modelFile';
 import { RUN_FORMAT, Run, runTensorSpecs } from '../src/train/run';
-import { disposeStepResult } from '../src/train/trainStep';
-import { memoryConfig, memoryDataset } from './helpers/memoryRun';
+import { memoryConfig, memoryDataset, trainRun } from './helpers/memoryRun';
 
 const NAME = 'tiny-clip.safetensors';
 const SAVED_AT = '2026-01-01T00:00:00.000Z';
@@ -46,23 +44,6 @@ let valid: Uint8Array;
 let validParts: FileParts;
 let lastLoss: number;
 
-/** Trains n steps and records each loss in the run's history (as the session does). */
-async function train(r: Run, n: number): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const s = await r.trainStep();
-    const loss = (await s.result.loss.data())[0]!;
-    disposeStepResult(s.result);
-    out.push(loss);
-    const one = (x: number) => Float32Array.of(x);
-    const report: MetricsReport = {
-      type: 'metrics', count: 1, step: Float64Array.of(s.step), loss: one(loss), logitScale: one(1), lr: one(s.lr), gradNorm: one(0),
-      pairsPerSec: one(0), stepMs: one(s.stepMs), meanPositive: one(0), meanMargin: one(0), components: { clip: one(loss) },
-    };
-    r.history.appendMetrics(report);
-  }
-  return out;
-}
 
 /** The valid file's tensors (raw bytes, in file order) and metadata, as fresh copies. */
 function copyParts(): FileParts {
@@ -124,7 +105,7 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
   const { data, tokenizer } = memoryDataset();
   run = Run.create({ id: 'run-mf', name: 'model file', config: memoryConfig({ kind: 'clip' }), tokenizer, data });
-  const losses = await train(run, 2);
+  const losses = await trainRun(run, 2);
   lastLoss = losses[1]!;
   const snap = await run.snapshot();
   const plan = planModelFile(snap, SAVED_AT);

@@ -6,12 +6,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bytesSource } from '../src/model/files/safetensors';
-import type { MetricsReport, ObjectiveConfig } from '../src/protocol/messages';
+import type { ObjectiveConfig } from '../src/protocol/messages';
 import { ChunkedWriter, writePlannedFile } from '../src/train/checkpointStore';
 import { fileTensorLoader, planModelFile, readModelFileInfo } from '../src/train/modelFile';
 import { Run, type RunMeta, type TensorLoader } from '../src/train/run';
-import { disposeStepResult } from '../src/train/trainStep';
-import { PROTOCLIP_SMALL, memoryConfig, memoryDataset } from './helpers/memoryRun';
+import { PROTOCLIP_SMALL, memoryConfig, memoryDataset, trainRun } from './helpers/memoryRun';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -37,23 +36,6 @@ const memoryLoader =
     return v.values.slice();
   };
 
-/** Trains n steps; returns each step's loss (and appends them to the run's history, as the session does). */
-async function train(run: Run, n: number): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const s = await run.trainStep();
-    const loss = (await s.result.loss.data())[0]!;
-    disposeStepResult(s.result);
-    out.push(loss);
-    const one = (x: number) => Float32Array.of(x);
-    const report: MetricsReport = {
-      type: 'metrics', count: 1, step: Float64Array.of(s.step), loss: one(loss), logitScale: one(1), lr: one(s.lr), gradNorm: one(0),
-      pairsPerSec: one(0), stepMs: one(s.stepMs), meanPositive: one(0), meanMargin: one(0), components: { clip: one(loss) },
-    };
-    run.history.appendMetrics(report);
-  }
-  return out;
-}
 
 function expectSameState(a: MemorySnapshot, b: MemorySnapshot): void {
   expect([...b.values.keys()]).toEqual([...a.values.keys()]);
@@ -84,7 +66,7 @@ describe('Run.snapshot / Run.restore', () => {
     it(`${c.label}: every tensor and counter comes back, and the continued losses equal the uninterrupted run's`, async () => {
       const { data, tokenizer } = memoryDataset();
       const a = Run.create({ id: 'run-a', name: 'a', config: memoryConfig(c.objective), tokenizer, data });
-      const first = await train(a, c.before);
+      const first = await trainRun(a, c.before);
       expect(first.every(Number.isFinite)).toBe(true);
       const snap = await snapshotToMemory(a);
       expect(snap.meta.step).toBe(c.before);
@@ -100,8 +82,8 @@ describe('Run.snapshot / Run.restore', () => {
       expect(b.step).toBe(c.before);
       expectSameState(snap, await snapshotToMemory(b));
 
-      const la = await train(a, 7); // ProtoCLIP: through the end of episode 2 and into episode 3
-      const lb = await train(b, 7);
+      const la = await trainRun(a, 7); // ProtoCLIP: through the end of episode 2 and into episode 3
+      const lb = await trainRun(b, 7);
       expect(lb).toEqual(la);
       expectSameState(await snapshotToMemory(a), await snapshotToMemory(b));
       b.dispose();
@@ -113,7 +95,7 @@ describe('Run.snapshot / Run.restore', () => {
   it('through the model file: header, metadata and tensors in 777-byte chunks restore the same run', async () => {
     const { data, tokenizer } = memoryDataset();
     const a = Run.create({ id: 'run-f', name: 'file', config: memoryConfig(PROTOCLIP_SMALL), tokenizer, data });
-    await train(a, 6);
+    await trainRun(a, 6);
     const snap = await a.snapshot();
     const plan = planModelFile(snap, '2026-01-01T00:00:00.000Z');
     const chunks: Uint8Array[] = [];
@@ -136,7 +118,7 @@ describe('Run.snapshot / Run.restore', () => {
     expect(info.header.metadata!.tokenizer).toBe(JSON.stringify(tokenizer.toJSON()));
     const b = await Run.restore(info.run!, fileTensorLoader(src, info.header, 'run.safetensors'), data);
     expectSameState(await snapshotToMemory(a), await snapshotToMemory(b));
-    expect(await train(b, 4)).toEqual(await train(a, 4));
+    expect(await trainRun(b, 4)).toEqual(await trainRun(a, 4));
     a.dispose();
     b.dispose();
   });
@@ -144,7 +126,7 @@ describe('Run.snapshot / Run.restore', () => {
   it('refuses to continue on another dataset', async () => {
     const { data, tokenizer } = memoryDataset();
     const a = Run.create({ id: 'run-d', name: 'd', config: memoryConfig({ kind: 'clip' }), tokenizer, data });
-    await train(a, 1);
+    await trainRun(a, 1);
     const snap = await snapshotToMemory(a);
     a.dispose();
     const other = memoryDataset(80, 'other-ds');

@@ -3,7 +3,7 @@
 // parameters (registered in the model's ParamRegistry, so AdamW sees them, each with its
 // weight-decay flag), and may clamp them after each optimizer step.
 import type * as tf from '@tensorflow/tfjs';
-import type { CaptionEncoder } from '../data/store/shardReader';
+import type { CaptionEncoder, LabelledBatch } from '../data/store/shardReader';
 import type { ClipModel } from '../model/clipModel';
 import type { EpisodePairSource } from './protoclip/episodes';
 
@@ -67,18 +67,7 @@ export interface BatchSourceContext {
 // snapshot back to continue exactly there.
 
 /** A training batch, fixed shape; ProtoCLIP's batches also carry their pairs' episode positions. */
-export interface TrainingBatch {
-  size: number;
-  imageSize: number;
-  /** [size, S, S, 3] normalised pixels. */
-  images: Float32Array;
-  contextLength: number;
-  tokens: Int32Array;
-  eot: Int32Array;
-  captions: string[];
-  labels: Int32Array;
-  episodePositions?: Int32Array;
-}
+export type TrainingBatch = LabelledBatch & { episodePositions?: Int32Array };
 
 /** A tensor-shaped piece of state held in JS (float32 or int32), e.g. an episode's prototypes. */
 export interface StateArray {

@@ -147,7 +147,7 @@ export class Run {
       }
       run.trainer.optimizer.step = meta.step;
       const arrays: Record<string, StateArray> = {};
-      for (const [name, a] of Object.entries(run.sourceArrayShapes(meta))) arrays[name] = { shape: a.shape, values: await load(name, a.dtype, a.shape) };
+      for (const [name, a] of Object.entries(sourceArraysOf(meta))) arrays[name] = { shape: a.shape, values: await load(name, a.dtype, a.shape) };
       // Without its data (detached) the run is for inference only: its source never reads.
       if (!data.detached) await run.source.restore({ state: (meta.source as { state: unknown }).state, arrays });
       run.history = MetricHistory.fromJSON(meta.history);
@@ -211,26 +211,9 @@ export class Run {
     return { step: this.step, lr, result, batch, dataMs: tData - t0, stepMs: performance.now() - t0 };
   }
 
-  /**
-   * Every variable a checkpoint holds, in a fixed order: the registry's parameters (their own
-   * names), the objective's state tensors, then AdamW's first and second moments per parameter.
-   */
-  private stateTensors(): { name: string; dtype: 'F32'; shape: number[]; variable: tf.Variable }[] {
-    const out: { name: string; dtype: 'F32'; shape: number[]; variable: tf.Variable }[] = [];
-    for (const p of this.model.params.params) out.push({ name: p.name, dtype: 'F32', shape: [...p.shape], variable: p.variable });
-    for (const [name, v] of Object.entries(this.objective.stateTensors?.() ?? {})) out.push({ name, dtype: 'F32', shape: [...v.shape], variable: v });
-    const { m, v } = this.trainer.optimizer.slots();
-    this.model.params.params.forEach((p, i) => out.push({ name: OPTIM_M_PREFIX + p.name, dtype: 'F32', shape: [...p.shape], variable: m[i]! }));
-    this.model.params.params.forEach((p, i) => out.push({ name: OPTIM_V_PREFIX + p.name, dtype: 'F32', shape: [...p.shape], variable: v[i]! }));
-    return out;
-  }
-
-  /** The shapes of the batch source's arrays recorded in a snapshot's meta. */
-  private sourceArrayShapes(meta: RunMeta): Record<string, { dtype: 'F32' | 'I32'; shape: number[] }> {
-    return ((meta.source as { arrays?: Record<string, { dtype: 'F32' | 'I32'; shape: number[] }> }).arrays ?? {}) as Record<
-      string,
-      { dtype: 'F32' | 'I32'; shape: number[] }
-    >;
+  /** Every variable a checkpoint holds (see variableTensors). */
+  private stateTensors(): (TensorSpecOfRun & { variable: tf.Variable })[] {
+    return variableTensors(this.model, this.objective, this.trainer.optimizer.slots(), true) as (TensorSpecOfRun & { variable: tf.Variable })[];
   }
 
   /** The whole state: meta (JSON) and the tensors, each read when the writer asks for it. */
@@ -293,14 +276,8 @@ export function runTensorSpecs(config: TrainConfig, meta: RunMeta | null, resuma
   try {
     const objective = createObjective(config.objective, model);
     try {
-      const out: TensorSpecOfRun[] = [];
-      for (const p of model.params.params) out.push({ name: p.name, dtype: 'F32', shape: [...p.shape], role: 'param' });
-      for (const [name, v] of Object.entries(objective.stateTensors?.() ?? {})) out.push({ name, dtype: 'F32', shape: [...v.shape], role: 'state' });
-      if (resumable) {
-        for (const prefix of [OPTIM_M_PREFIX, OPTIM_V_PREFIX]) for (const p of model.params.params) out.push({ name: prefix + p.name, dtype: 'F32', shape: [...p.shape], role: 'optim' });
-        const arrays = (meta?.source as { arrays?: Record<string, { dtype: 'F32' | 'I32'; shape: number[] }> } | undefined)?.arrays ?? {};
-        for (const [name, a] of Object.entries(arrays)) out.push({ name, dtype: a.dtype, shape: [...a.shape], role: 'source' });
-      }
+      const out: TensorSpecOfRun[] = variableTensors(model, objective, null, resumable).map(({ variable: _v, ...spec }) => spec);
+      if (resumable) for (const [name, a] of Object.entries(sourceArraysOf(meta))) out.push({ name, dtype: a.dtype, shape: [...a.shape], role: 'source' });
       return out;
     } finally {
       objective.dispose?.();
@@ -308,4 +285,30 @@ export function runTensorSpecs(config: TrainConfig, meta: RunMeta | null, resuma
   } finally {
     model.dispose();
   }
+}
+
+/**
+ * The variables of a run in checkpoint order: the registry's parameters (their own names), the
+ * objective's state tensors, then (withOptim) AdamW's first and second moments per parameter.
+ * Without `slots` the moments are names and shapes only (variable null).
+ */
+function variableTensors(
+  model: ClipModel,
+  objective: Objective,
+  slots: { m: tf.Variable[]; v: tf.Variable[] } | null,
+  withOptim: boolean,
+): (TensorSpecOfRun & { variable: tf.Variable | null })[] {
+  const params = model.params.params;
+  const out: (TensorSpecOfRun & { variable: tf.Variable | null })[] = params.map((p) => ({ name: p.name, dtype: 'F32', shape: [...p.shape], role: 'param', variable: p.variable }));
+  for (const [name, v] of Object.entries(objective.stateTensors?.() ?? {})) out.push({ name, dtype: 'F32', shape: [...v.shape], role: 'state', variable: v });
+  if (withOptim) {
+    params.forEach((p, i) => out.push({ name: OPTIM_M_PREFIX + p.name, dtype: 'F32', shape: [...p.shape], role: 'optim', variable: slots?.m[i] ?? null }));
+    params.forEach((p, i) => out.push({ name: OPTIM_V_PREFIX + p.name, dtype: 'F32', shape: [...p.shape], role: 'optim', variable: slots?.v[i] ?? null }));
+  }
+  return out;
+}
+
+/** The batch source's arrays (names, dtypes, shapes) recorded in a snapshot's meta. */
+function sourceArraysOf(meta: RunMeta | null): Record<string, { dtype: 'F32' | 'I32'; shape: number[] }> {
+  return (meta?.source as { arrays?: Record<string, { dtype: 'F32' | 'I32'; shape: number[] }> } | undefined)?.arrays ?? {};
 }

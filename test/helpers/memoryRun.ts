@@ -2,7 +2,9 @@
 // images whose colour and half follow a colour × shape caption, in shards of 16 pairs.
 import type { ShardRecord } from '../../src/data/store/types';
 import { defaultTrainConfig } from '../../src/config/defaultTrainConfig';
-import type { ObjectiveConfig, TrainConfig } from '../../src/protocol/messages';
+import type { MetricsReport, ObjectiveConfig, TrainConfig } from '../../src/protocol/messages';
+import type { Run } from '../../src/train/run';
+import { disposeStepResult } from '../../src/train/trainStep';
 import type { RunDataset } from '../../src/train/runDataset';
 import { trainBpe, type BpeTokenizer } from '../../src/tokenizer/bpe';
 import { Rng } from '../../src/util/prng';
@@ -82,3 +84,21 @@ export const PROTOCLIP_SMALL: ObjectiveConfig = {
   pbt: true,
   teacher: true,
 };
+
+/** Trains n steps; returns each step's loss and appends it to the run's history (as the session does). */
+export async function trainRun(run: Run, n: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const s = await run.trainStep();
+    const loss = (await s.result.loss.data())[0]!;
+    disposeStepResult(s.result);
+    out.push(loss);
+    const one = (x: number) => Float32Array.of(x);
+    const report: MetricsReport = {
+      type: 'metrics', count: 1, step: Float64Array.of(s.step), loss: one(loss), logitScale: one(1), lr: one(s.lr), gradNorm: one(0),
+      pairsPerSec: one(0), stepMs: one(s.stepMs), meanPositive: one(0), meanMargin: one(0), components: { clip: one(loss) },
+    };
+    run.history.appendMetrics(report);
+  }
+  return out;
+}
