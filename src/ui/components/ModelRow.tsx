@@ -50,11 +50,14 @@ export function ModelRow({ m, current }: { m: ModelSummary; current: boolean }) 
         {m.kind === 'imported' ? <span className="badge badge-info">imported</span> : null}
         {m.finished ? <span className="badge badge-ok">finished</span> : m.resumable ? <span className="badge badge-warn">unfinished</span> : <span className="badge badge-info">weights only</span>}
         {current ? <span className="badge badge-ok">in the trainer</span> : null}
+        <div className="ds-sub col-narrow">
+          on {m.datasetName} · saved {fmtDateTime(m.updatedAt)}
+        </div>
         <div className="ds-sub">
           {m.config.preset} · {objectiveShort(objectiveOf(m.config))} · {fmtCount(m.paramCount)} params · B {m.config.batchSize} · seed {m.config.seed}
         </div>
       </td>
-      <td>{m.datasetName}</td>
+      <td className="col-wide">{m.datasetName}</td>
       <td className="num-cell">
         {fmtInt(m.step)} / {fmtInt(m.totalSteps)}
       </td>
@@ -67,7 +70,7 @@ export function ModelRow({ m, current }: { m: ModelSummary; current: boolean }) 
         ) : null}
       </td>
       <td className="num-cell">{fmtMB(m.bytes)}</td>
-      <td className="ds-created">
+      <td className="ds-created col-wide">
         <span className="nowrap">{created[0]}</span> <span className="nowrap muted">{created[1] ?? ''}</span>
       </td>
       <td className="row-actions">

@@ -1,5 +1,5 @@
 import { useRef } from 'react';
-import { fmtMB } from '../format';
+import { fmtMB, fmtMBWhole } from '../format';
 import { useModelsStore } from '../modelsStore';
 import { importModelFiles, listModels } from '../trainerClient';
 import { DropZone } from './DropZone';
@@ -31,19 +31,19 @@ export function ModelsView() {
         </div>
         <p className="muted storage-line" data-testid="models-storage">
           {models.length} model{models.length === 1 ? '' : 's'} · {fmtMB(total)}
-          {storage ? ` · browser storage used ${fmtMB(storage.usage)} of ${fmtMB(storage.quota)}` : ''}. Runs save a checkpoint automatically (see
+          {storage ? ` · browser storage used ${fmtMBWhole(storage.usage)} of ${fmtMBWhole(storage.quota)}` : ''}. Runs save a checkpoint automatically (see
           Auto-save in the Run panel) and on Pause and Stop.
         </p>
         <div className="table-wrap">
-          <table className="data-table" data-testid="models-table">
+          <table className="data-table models-table" data-testid="models-table">
             <thead>
               <tr>
                 <th>Name</th>
-                <th>Dataset</th>
+                <th className="col-wide">Dataset</th>
                 <th className="num-cell">Steps</th>
                 <th className="num-cell">Last metrics</th>
                 <th className="num-cell">Size</th>
-                <th>Saved</th>
+                <th className="col-wide">Saved</th>
                 <th>
                   <span className="visually-hidden">Actions</span>
                 </th>
