@@ -68,7 +68,9 @@ describe('Run.snapshot / Run.restore', () => {
       const a = Run.create({ id: 'run-a', name: 'a', config: memoryConfig(c.objective), tokenizer, data });
       const first = await trainRun(a, c.before);
       expect(first.every(Number.isFinite)).toBe(true);
+      const beforeSnapshot = tf.memory().numTensors;
       const snap = await snapshotToMemory(a);
+      expect(tf.memory().numTensors).toBe(beforeSnapshot); // a snapshot reads, it creates nothing
       expect(snap.meta.step).toBe(c.before);
       expect(snap.values.has('optim.m.logit_scale')).toBe(true);
       if (c.objective.kind === 'protoclip') {

@@ -12,6 +12,8 @@ export class Autosave {
   private lastAt = performance.now();
   /** Step of the run's newest stored checkpoint (null: none yet). */
   private lastSaved: number | null = null;
+  /** The save in progress (saves run one at a time; a run is disposed only after its save). */
+  private pending: Promise<void> = Promise.resolve();
   /** Evaluations in the history when it was written (an evaluation after it makes a save worth writing). */
   private savedEvals = 0;
 
@@ -39,7 +41,18 @@ export class Autosave {
     return everySeconds > 0 && performance.now() - this.lastAt >= everySeconds * 1000;
   }
 
-  async save(run: Run, reason: string): Promise<void> {
+  /** Writes a checkpoint after any save in progress (Pause and Stop may overlap). */
+  save(run: Run, reason: string): Promise<void> {
+    this.pending = this.pending.then(() => this.write(run, reason));
+    return this.pending;
+  }
+
+  /** Resolves when no save is in progress. */
+  idle(): Promise<void> {
+    return this.pending;
+  }
+
+  private async write(run: Run, reason: string): Promise<void> {
     if (this.current(run)) return;
     const t0 = performance.now();
     const base = { type: 'checkpoint' as const, runId: run.id, step: run.step, reason };

@@ -192,6 +192,7 @@ export class TrainerSession {
   private async selectBackend(choice: BackendChoice): Promise<void> {
     if (this.loopRunning && this.state === 'running') throw new Error('Pause or stop training before switching backend');
     await this.waitForLoop(); // paused or stopped: the step in flight finishes first
+    await this.autosave.idle();
     this.requestedBackend = choice;
     this.disposeRun();
     this.post({ type: 'progress', phase: 'backend', done: 0, total: 1, message: 'Choosing a backend…' });
@@ -266,6 +267,7 @@ export class TrainerSession {
     await this.waitForLoop();
     if (!this.backend) await this.selectBackend(this.requestedBackend);
     this.setState('preparing');
+    await this.autosave.idle(); // a Pause or Stop checkpoint still reading the old run's tensors
     this.disposeRun();
     this.window = new MetricsWindow();
     return gen;
