@@ -71,26 +71,6 @@ export class ParamRegistry {
     return this.params.reduce((a, p) => a + p.variable.size, 0);
   }
 
-  /** Read every value back (async, no dataSync) as name → Float32Array copy. */
-  async exportValues(): Promise<Record<string, Float32Array>> {
-    const out: Record<string, Float32Array> = {};
-    for (const p of this.params) out[p.name] = new Float32Array((await p.variable.data()) as Float32Array);
-    return out;
-  }
-
-  /** Overwrite values by name. Every parameter must be present with the right size unless `partial`. */
-  importValues(values: Record<string, Float32Array>, partial = false): void {
-    for (const p of this.params) {
-      const v = values[p.name];
-      if (!v) {
-        if (partial) continue;
-        throw new Error(`missing parameter ${p.name}`);
-      }
-      if (v.length !== p.variable.size) throw new Error(`parameter ${p.name}: expected ${p.variable.size} values, got ${v.length}`);
-      tf.tidy(() => p.variable.assign(tf.tensor(v, p.shape, 'float32')));
-    }
-  }
-
   dispose(): void {
     for (const p of this.params) p.variable.dispose();
     this.params.length = 0;

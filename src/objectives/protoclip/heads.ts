@@ -132,21 +132,6 @@ export class ProtoHeads {
     return out;
   }
 
-  async exportRunningStats(): Promise<Record<string, Float32Array>> {
-    const out: Record<string, Float32Array> = {};
-    for (const [name, v] of Object.entries(this.runningStats())) out[name] = new Float32Array((await v.data()) as Float32Array);
-    return out;
-  }
-
-  importRunningStats(values: Record<string, Float32Array>): void {
-    for (const [name, v] of Object.entries(this.runningStats())) {
-      const x = values[name];
-      if (!x) throw new Error(`missing running statistic ${name}`);
-      if (x.length !== v.size) throw new Error(`running statistic ${name}: expected ${v.size} values, got ${x.length}`);
-      tf.tidy(() => v.assign(tf.tensor1d(x, 'float32')));
-    }
-  }
-
   /** Disposes the running statistics; the trainable variables belong to (and are disposed with) the registry. */
   dispose(): void {
     for (const h of [this.img, this.txt]) {
