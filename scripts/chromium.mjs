@@ -1,5 +1,5 @@
 // The system Chromium and the flags that enable WebGPU and keep it off the closed
-// network (see ../shared/docs/tfjs-webgpu.md). Shared by the browser tests and the
+// network (the README's "Backends" section). Shared by the browser tests and the
 // headless scripts (train, bench).
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
