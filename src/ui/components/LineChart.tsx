@@ -129,7 +129,8 @@ export function LineChart(props: LineChartProps) {
           stroke: s.stroke,
           width: s.width ?? 1.5,
           dash: s.dash,
-          points: { show: false },
+          // uPlot's default shows points where they are sparse: a single evaluation is a dot, not nothing.
+          points: { size: 6 },
           spanGaps: s.spanGaps ?? false,
           value: (_u, v) => (v == null ? '–' : (s.fmt ?? ((x: number) => fmtNum(x, 4)))(v)),
         })),
