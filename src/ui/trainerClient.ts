@@ -1,6 +1,7 @@
 // Owns the trainer Web Worker: sends Commands, dispatches every Report into the store.
 // The UI never imports tfjs; all tensors live in the worker.
 import type { BackendChoice, Command, Report } from '../protocol/messages';
+import { refreshDatasets } from './dataClient';
 import { downloadBlob } from './download';
 import { useModelsStore } from './modelsStore';
 import { withObjective } from './objectives';
@@ -69,6 +70,10 @@ function afterReport(r: Report): void {
       return;
     case 'checkpoint':
       if (r.ok) send({ type: 'listModels' });
+      return;
+    case 'dataset':
+      // A Shapes world the trainer just generated is a new stored dataset: the Data tab lists it.
+      if (!r.fromCache) refreshDatasets();
       return;
     case 'status':
       // A run that ended (or was loaded) changes what the library shows as resumable.

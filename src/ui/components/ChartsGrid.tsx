@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import type uPlot from 'uplot';
 import type { ObjectiveKind } from '../../protocol/messages';
+import { zeroShotCaption } from '../chartCaptions';
 import { fmtNum, fmtPct } from '../format';
 import { NON_LOSS_COMPONENTS, componentLabel, objectiveOf } from '../objectives';
 import { useStore, type StoreState } from '../store';
@@ -181,6 +182,7 @@ function recallData(s: StoreState): uPlot.AlignedData {
 
 export function ChartsGrid() {
   const kind = useStore(shownObjective);
+  const dataset = useStore((s) => s.dataset);
   const componentNames = useStore((s) => s.componentNames);
   const terms = useMemo(() => termsSeries(componentNames), [componentNames]);
   const termsKey = termNames(componentNames).join('|');
@@ -233,7 +235,7 @@ export function ChartsGrid() {
       ) : null}
       <LineChart
         title="Zero-shot top-1"
-        caption="Classify validation images by the nearest class prompt (“a picture of a red circle”, …). Held-out combinations were never seen in training."
+        caption={zeroShotCaption(dataset)}
         yLabel="accuracy"
         series={zsSeries}
         version={evalsVersion}

@@ -122,9 +122,10 @@ export function SimilarityHeatmap() {
 
   return (
     <section className="card heatmap-card" aria-label="Similarity matrix">
-      <h3 className="card-title">Similarity of the current batch (u_i · v_j)</h3>
+      <h3 className="card-title">Similarity at the last evaluation (u_i · v_j)</h3>
       <p className="card-caption">
-        Cosine between image i (rows, labelled by its caption) and caption j (columns). Training pushes the outlined diagonal — the true pairs — up and everything else down.
+        Cosine between image i (rows, labelled by its caption) and caption j (columns) of {sim ? `${sim.n} pairs of the training batch at step ${sim.step}` : 'pairs of the training batch'}, taken at
+        each evaluation. Training pushes the outlined diagonal — the true pairs — up and everything else down.
       </p>
       <div className="heatmap-wrap" ref={wrapRef}>
         {sim && layout ? (
