@@ -58,3 +58,9 @@ export function heldOutProblems(names: string[]): string[] {
   }
   return out;
 }
+
+/** The batch size to offer when a dataset has fewer training pairs than the batch: the largest power of two that fits (≥ 2), or null when none does. */
+export function fittingBatchSize(trainPairs: number, batchSize: number): number | null {
+  if (!Number.isFinite(trainPairs) || trainPairs >= batchSize || trainPairs < 2) return null;
+  return 2 ** Math.floor(Math.log2(trainPairs));
+}

@@ -2,7 +2,8 @@ import type { RunState } from '../../protocol/messages';
 import { fmtDuration, fmtInt, fmtMs } from '../format';
 import { useStore } from '../store';
 import { send, startRun, stepRun } from '../trainerClient';
-import { useConfigProblems } from '../hooks';
+import { useConfigProblems, useTrainPairs } from '../hooks';
+import { fittingBatchSize } from '../validate';
 import { PhaseProgress } from './PhaseProgress';
 
 const START_STATES: RunState[] = ['idle', 'ready', 'done', 'stopped', 'error'];
@@ -32,6 +33,10 @@ export function ControlsBar() {
   const msPerStep = Number.isFinite(recentStepMs) && recentStepMs > 0 ? recentStepMs : status.stepMs;
   const eta = state === 'running' && msPerStep > 0 ? ((total - step) * msPerStep) / 1000 : NaN;
   const invalid = problems.length > 0;
+  const trainPairs = useTrainPairs();
+  const batchSize = useStore((s) => s.config.batchSize);
+  const setConfig = useStore((s) => s.setConfig);
+  const fitting = fittingBatchSize(trainPairs, batchSize);
 
   return (
     <section className="controls" aria-label="Training controls">
@@ -77,7 +82,19 @@ export function ControlsBar() {
           The loss is not a number: training diverged (try a lower learning rate or a stronger gradient clip).
         </p>
       ) : null}
-      {invalid ? <p className="field-error">Cannot start: {problems}</p> : null}
+      {invalid ? (
+        <p className="field-error">
+          Cannot start: {problems}
+          {fitting !== null ? (
+            <>
+              {' '}
+              <button type="button" className="btn btn-small" onClick={() => setConfig((c) => ({ ...c, batchSize: fitting }))}>
+                Use batch size {fitting}
+              </button>
+            </>
+          ) : null}
+        </p>
+      ) : null}
     </section>
   );
 }
