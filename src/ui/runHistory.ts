@@ -29,7 +29,7 @@ export type RunSeries = { step: number[] } & Record<RunSeriesField, number[]>;
 
 export interface RunRecord {
   id: number;
-  /** e.g. "#3 pospair λ=0.1 · seed 0". */
+  /** e.g. "#3 pospair λ=0.1 · Shapes · seed 0". */
   label: string;
   config: TrainConfig;
   /** Date.now() at Start. */
@@ -58,8 +58,10 @@ export function isCompareMetric(v: unknown): v is CompareMetric {
   return COMPARE_METRICS.some((m) => m.value === v);
 }
 
-export function runLabel(id: number, config: TrainConfig): string {
-  return `#${id} ${objectiveShort(objectiveOf(config))} · seed ${config.seed}`;
+/** e.g. "#3 pospair λ=0.1 · Shapes · seed 0" (a stored dataset by its name when known). */
+export function runLabel(id: number, config: TrainConfig, datasetName?: string): string {
+  const data = config.dataset.kind === 'shapes' ? 'Shapes' : (datasetName ?? 'stored data');
+  return `#${id} ${objectiveShort(objectiveOf(config))} · ${data} · seed ${config.seed}`;
 }
 
 /** One line of the run's other settings, for tooltips and the run list. */
@@ -69,11 +71,11 @@ export function runDetails(run: RunRecord): string {
   return `${c.preset} · B ${c.batchSize} · ${c.steps} steps · lr ${c.optim.lr} · ${data}`;
 }
 
-export function createRun(id: number, config: TrainConfig, now = Date.now()): RunRecord {
+export function createRun(id: number, config: TrainConfig, now = Date.now(), datasetName?: string): RunRecord {
   const cfg = withObjective(structuredClone(config));
   return {
     id,
-    label: runLabel(id, cfg),
+    label: runLabel(id, cfg, datasetName),
     config: cfg,
     startedAt: now,
     outcome: 'running',

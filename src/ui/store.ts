@@ -24,6 +24,7 @@ import type {
   TrainConfig,
 } from '../protocol/messages';
 import { MetricRing, type MetricPoint } from './metricRing';
+import { useDataStore } from './dataStore';
 import { useModelsStore } from './modelsStore';
 import { defaultObjective, objectiveOf, withObjective } from './objectives';
 import {
@@ -501,7 +502,8 @@ export const useStore = create<StoreState>()((set, get) => ({
     }
     currentRunActive = false;
     set((s) => {
-      const run = createRun(s.nextRunId, config);
+      const stored = config.dataset.kind === 'stored' ? config.dataset.id : null;
+      const run = createRun(s.nextRunId, config, Date.now(), stored ? useDataStore.getState().datasets.find((d) => d.id === stored)?.name : undefined);
       const runs = [...s.runs, run].slice(-RUNS_CAP);
       const kept = new Set(runs.map((x) => x.id));
       return {
