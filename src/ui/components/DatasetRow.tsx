@@ -1,9 +1,9 @@
-import { useState } from 'react';
 import type { DatasetSummary } from '../../protocol/messages';
 import { browseDataset, chooseDatasetNow, deleteDataset, exportDataset } from '../dataClient';
 import { useDataStore } from '../dataStore';
 import { fmtDateTime, fmtInt, fmtMB } from '../format';
 import { isBusy, useStore } from '../store';
+import { DeleteButton } from './DeleteButton';
 
 export interface DatasetRowProps {
   d: DatasetSummary;
@@ -15,7 +15,6 @@ export interface DatasetRowProps {
 
 /** One stored dataset with its actions; Delete asks for a second click ("Confirm delete"). */
 export function DatasetRow({ d, builtin, generated, chosen }: DatasetRowProps) {
-  const [confirming, setConfirming] = useState(false);
   const exporting = useDataStore((s) => s.exporting.includes(d.id));
   const deleting = useDataStore((s) => s.deleting.includes(d.id));
   const browsing = useDataStore((s) => s.browse.id === d.id);
@@ -52,34 +51,13 @@ export function DatasetRow({ d, builtin, generated, chosen }: DatasetRowProps) {
           <button type="button" className="btn btn-small" disabled={!ready || exporting || deleting} onClick={() => exportDataset(d.id)}>
             {exporting ? 'Exporting…' : 'Export'}
           </button>
-          {confirming ? (
-            <>
-              <button
-                type="button"
-                className="btn btn-small btn-danger btn-danger-solid"
-                disabled={!ready || deleting}
-                onClick={() => {
-                  setConfirming(false);
-                  deleteDataset(d.id);
-                }}
-              >
-                Confirm delete
-              </button>
-              <button type="button" className="btn btn-small" onClick={() => setConfirming(false)}>
-                Keep
-              </button>
-            </>
-          ) : (
-            <button
-              type="button"
-              className="btn btn-small btn-danger"
-              disabled={!ready || deleting || trainingOnIt}
-              title={trainingOnIt ? 'A run is using this dataset' : undefined}
-              onClick={() => setConfirming(true)}
-            >
-              {deleting ? 'Deleting…' : 'Delete'}
-            </button>
-          )}
+          <DeleteButton
+            onDelete={() => deleteDataset(d.id)}
+            confirmDisabled={!ready || deleting}
+            disabled={!ready || deleting || trainingOnIt}
+            title={trainingOnIt ? 'A run is using this dataset' : undefined}
+            busyLabel={deleting ? 'Deleting…' : undefined}
+          />
           <button
             type="button"
             className="btn btn-small btn-primary"

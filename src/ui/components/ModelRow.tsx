@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { ModelSummary } from '../../protocol/messages';
+import { DeleteButton } from './DeleteButton';
 import { fmtCount, fmtDateTime, fmtInt, fmtMB, fmtNum, fmtPct } from '../format';
 import { useModelsStore } from '../modelsStore';
 import { objectiveShort, objectiveOf } from '../objectives';
@@ -10,7 +11,6 @@ import { deleteModel, exportModel, renameModel, resumeModel } from '../trainerCl
 export function ModelRow({ m, current }: { m: ModelSummary; current: boolean }) {
   const [editing, setEditing] = useState(false);
   const [name, setName] = useState(m.name);
-  const [confirming, setConfirming] = useState(false);
   const exporting = useModelsStore((s) => s.exporting.includes(m.id));
   const busy = useStore((s) => isBusy(s.status.state));
   const setView = useStore((s) => s.setView);
@@ -89,27 +89,7 @@ export function ModelRow({ m, current }: { m: ModelSummary; current: boolean }) 
           <button type="button" className="btn btn-small" disabled={exporting} onClick={() => exportModel(m.id)}>
             {exporting ? 'Exporting…' : 'Export'}
           </button>
-          {confirming ? (
-            <>
-              <button
-                type="button"
-                className="btn btn-small btn-danger btn-danger-solid"
-                onClick={() => {
-                  setConfirming(false);
-                  deleteModel(m.id);
-                }}
-              >
-                Confirm delete
-              </button>
-              <button type="button" className="btn btn-small" onClick={() => setConfirming(false)}>
-                Keep
-              </button>
-            </>
-          ) : (
-            <button type="button" className="btn btn-small btn-danger" disabled={current && busy} title={current && busy ? 'Stop the run first' : undefined} onClick={() => setConfirming(true)}>
-              Delete
-            </button>
-          )}
+          <DeleteButton onDelete={() => deleteModel(m.id)} disabled={current && busy} title={current && busy ? 'Stop the run first' : undefined} />
         </div>
       </td>
     </tr>
