@@ -115,6 +115,18 @@ test('export → import in a fresh profile: the same zero-shot accuracy and embe
   const refused = await importFile(fresh, broken);
   expect(refused).toMatch(/^Refused: broken\.safetensors: .+ Nothing was stored\.$/);
   await expect(fresh.getByTestId('model-row')).toHaveCount(1);
+
+  // Rename, then delete (a second click confirms): the library follows, the checkpoint goes.
+  const row = fresh.getByTestId('model-row');
+  await row.getByRole('button', { name: 'Rename', exact: true }).click();
+  await row.getByLabel('Model name').fill('my shapes model');
+  await row.getByLabel('Model name').press('Enter');
+  await expect(fresh.locator('[data-testid="model-row"][data-model-name="my shapes model"]')).toHaveCount(1);
+  await row.getByRole('button', { name: 'Delete', exact: true }).click();
+  await row.getByRole('button', { name: 'Confirm delete', exact: true }).click();
+  await expect(fresh.getByTestId('model-row')).toHaveCount(0);
+  await expect(fresh.getByTestId('models-table')).toContainText('No saved models yet');
+  expect(await fresh.evaluate(() => (window as any).__clipLab.getModels().models.length)).toBe(0);
   expect(await workerErrors(fresh)).toEqual([]);
   await fresh.context().close();
 });
