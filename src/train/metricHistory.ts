@@ -57,11 +57,6 @@ export class MetricHistory {
     this.evals.push(summary);
   }
 
-  /** The last evaluation (null before the first). */
-  lastEval(): EvalSummary | null {
-    return this.evals.at(-1) ?? null;
-  }
-
   /** Drops everything after `step` (a resumed run replays from its checkpoint). */
   truncate(step: number): void {
     let n = this.step.length;
@@ -122,4 +117,17 @@ export class MetricHistory {
       : [];
     return h;
   }
+}
+
+/** The last loss and evaluation of a history (live or as JSON), as the Models library shows them. */
+export function lastMetricsOf(h: { series: { loss: (number | null)[] }; evals: EvalSummary[] }): {
+  lastLoss: number | null;
+  lastEval: { step: number; zeroShotAll: number; gap: number; recallI2T1: number } | null;
+} {
+  const loss = h.series.loss.at(-1);
+  const ev = h.evals.at(-1);
+  return {
+    lastLoss: typeof loss === 'number' && Number.isFinite(loss) ? loss : null,
+    lastEval: ev ? { step: ev.step, zeroShotAll: ev.zeroShotAll, gap: ev.gap, recallI2T1: ev.recallI2T1 } : null,
+  };
 }

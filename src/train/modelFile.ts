@@ -22,6 +22,7 @@ import {
   type SafetensorsHeader,
   type TensorSpec,
 } from '../model/files/safetensors';
+import { lastMetricsOf } from './metricHistory';
 import { OPTIM_M_PREFIX, OPTIM_V_PREFIX, RUN_FORMAT, type RunMeta, type RunSnapshot, type TensorLoader } from './run';
 
 export const MODEL_FILE_FORMAT = 'clip-lab.model/1';
@@ -64,14 +65,13 @@ export function preprocessingOf(imageSize: number): Preprocessing {
 /** The metadata and tensor layout of a snapshot's file. */
 export function planModelFile(snap: RunSnapshot, savedAt = new Date().toISOString()): ReturnType<typeof planSafetensors> {
   const { meta } = snap;
-  const lastLoss = meta.history.series.loss.at(-1);
   const training: TrainingSummary = {
     step: meta.step,
     totalSteps: meta.config.steps,
     dataset: meta.dataset,
     seed: meta.config.seed,
     batchSize: meta.config.batchSize,
-    lastLoss: typeof lastLoss === 'number' ? lastLoss : null,
+    lastLoss: lastMetricsOf(meta.history).lastLoss,
     lastEval: meta.history.evals.at(-1) ?? null,
     savedAt,
   };

@@ -21,7 +21,7 @@ import { createObjective } from '../objectives/createObjective';
 import type { TrainConfig } from '../protocol/messages';
 import { BpeTokenizer, type BpeTokenizerJSON } from '../tokenizer/bpe';
 import { MetricHistory, type MetricHistoryJSON } from './metricHistory';
-import { ReaderBatchSource, episodePairs, type DatasetIdentity, type RunDataset } from './runDataset';
+import { ReaderBatchSource, episodePairs, type DatasetIdentity, type ReaderSettings, type RunDataset } from './runDataset';
 import { lrAt } from './schedule';
 import { Trainer, type StepResult } from './trainStep';
 
@@ -108,7 +108,7 @@ export class Run {
       // The objective first: it may register parameters (SigLIP's bias) the optimizer must cover.
       this.objective = createObjective(config.objective, this.model);
       this.trainer = new Trainer(this.model, config.optim, this.objective);
-      const settings = { batchSize: config.batchSize, seed: config.seed, contextLength: config.model.text.contextLength, tokenizer };
+      const settings = this.readerSettings;
       this.source = this.objective.createBatchSource
         ? this.objective.createBatchSource({
             model: this.model,
@@ -177,6 +177,12 @@ export class Run {
 
   get data(): RunDataset {
     return this.init.data;
+  }
+
+  /** How this run reads its training split (the reader source, and the bench's reader). */
+  get readerSettings(): ReaderSettings {
+    const c = this.init.config;
+    return { batchSize: c.batchSize, seed: c.seed, contextLength: c.model.text.contextLength, tokenizer: this.init.tokenizer };
   }
 
   /** Updates applied so far (the one step counter). */

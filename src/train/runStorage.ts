@@ -8,13 +8,12 @@ import { SafetensorsError } from '../model/files/safetensors';
 import type { ModelSummary } from '../protocol/messages';
 import { CHUNK_BYTES, checkpointSource, getModelCheckpoint, writeCheckpoint, writePlannedFile, type ChunkedWriter } from './checkpointStore';
 import { checkModelTensors, fileTensorLoader, isResumeTensor, planModelFile, readModelFileInfo } from './modelFile';
+import { lastMetricsOf } from './metricHistory';
 import { Run, runTensorSpecs, type RunInit, type RunMeta, type TensorLoader } from './run';
 import type { DatasetIdentity, RunDataset } from './runDataset';
 
 /** The library's description of a run now (without the checkpoint pointer and size). */
 export function modelSummaryOf(run: Run, kind: ModelSummary['kind']): Omit<ModelRecord, 'checkpointId' | 'bytes'> {
-  const ev = run.history.lastEval();
-  const loss = run.history.series.loss.at(-1);
   return {
     id: run.id,
     name: run.name,
@@ -29,8 +28,7 @@ export function modelSummaryOf(run: Run, kind: ModelSummary['kind']): Omit<Model
     finished: run.finished,
     resumable: !run.finished,
     paramCount: run.model.paramCount,
-    lastLoss: loss !== undefined && Number.isFinite(loss) ? loss : null,
-    lastEval: ev ? { step: ev.step, zeroShotAll: ev.zeroShotAll, gap: ev.gap, recallI2T1: ev.recallI2T1 } : null,
+    ...lastMetricsOf(run.history),
   };
 }
 
@@ -96,8 +94,6 @@ export async function importModelFile(db: ClipLabDatabase, file: Blob, fileName:
   const specs = runTensorSpecs(meta.config, meta, resumable);
   await checkModelTensors(src, fileName, info, specs);
   const id = `model-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-  const loss = meta.history.series.loss.at(-1);
-  const ev = meta.history.evals.at(-1);
   const finished = meta.step >= meta.config.steps;
   const summary: Omit<ModelRecord, 'checkpointId' | 'bytes'> = {
     id,
@@ -113,8 +109,7 @@ export async function importModelFile(db: ClipLabDatabase, file: Blob, fileName:
     finished,
     resumable: resumable && !finished,
     paramCount: specs.filter((t) => t.role === 'param').reduce((a, t) => a + t.shape.reduce((x, y) => x * y, 1), 0),
-    lastLoss: typeof loss === 'number' && Number.isFinite(loss) ? loss : null,
-    lastEval: ev ? { step: ev.step, zeroShotAll: ev.zeroShotAll, gap: ev.gap, recallI2T1: ev.recallI2T1 } : null,
+    ...lastMetricsOf(meta.history),
   };
   const { model } = await writeCheckpoint(db, {
     model: summary,

@@ -17,7 +17,7 @@ type Post = (r: Report) => void;
 
 /** Times `batches` batches of the run's data pipeline (IndexedDB reads, batching, augmentation, tokenising). */
 export async function benchmarkReader(run: Run, batches: number, post: Post): Promise<void> {
-  const reader = trainReader(run.data, { batchSize: run.config.batchSize, seed: run.config.seed, contextLength: run.config.model.text.contextLength, tokenizer: run.tokenizer });
+  const reader = trainReader(run.data, run.readerSettings);
   await reader.nextBatch(); // first shard load
   const t0 = performance.now();
   for (let i = 0; i < batches; i++) await reader.nextBatch();
@@ -45,8 +45,7 @@ export async function profileStep(id: string, run: Run | null, backend: BackendN
   if (!run) return post({ ...base, ...empty, error: 'Configure a run first' });
   if (run.objective.createBatchSource) return post({ ...base, ...empty, error: `Step profiling does not support ${run.objective.kind}'s own batch source` });
   try {
-    const c = run.config;
-    const batch = await trainReader(run.data, { batchSize: c.batchSize, seed: c.seed, contextLength: c.model.text.contextLength, tokenizer: run.tokenizer }).nextBatch();
+    const batch = await trainReader(run.data, run.readerSettings).nextBatch();
     post({ ...base, ...(await profileTrainingStep(run.trainer, batch, run.nextLr())) });
   } catch (e) {
     post({ ...base, ...empty, error: e instanceof Error ? e.message : String(e) });
