@@ -11,7 +11,7 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import { test, expect, type Page } from '@playwright/test';
-import type { CheckpointBenchReport, CheckpointBenchRow } from '../src/protocol/messages';
+import type { CheckpointBenchReport, CheckpointBenchRow } from '../src/protocol/bench';
 
 const PRESETS = (process.env.CHECKPOINT_PRESETS ?? 'tiny,small').split(',').map((x) => x.trim()).filter(Boolean) as ('tiny' | 'small')[];
 const REPEATS = Number(process.env.CHECKPOINT_REPEATS ?? 3);
@@ -68,12 +68,12 @@ async function benchPreset(page: Page, preset: 'tiny' | 'small'): Promise<Row> {
   if ((await ui<number>(page, 's.errors.length')) > errs) return fail('training failed');
   const status = await ui<{ step: number; numBytes: number }>(page, 's.status');
   const id = `${preset}-${Date.now()}`;
-  await send(page, { type: 'benchmarkCheckpoint', id, repeats: REPEATS });
+  await send(page, { type: 'benchmarkCheckpoint', requestId: id, repeats: REPEATS });
   await expect
-    .poll(async () => (await ui(page, 's.checkpointBench?.id ?? null')) === id || (await ui<number>(page, 's.errors.length')) > errs, { timeout: 600_000, intervals: [200] })
+    .poll(async () => (await ui(page, 's.checkpointBench?.requestId ?? null')) === id || (await ui<number>(page, 's.errors.length')) > errs, { timeout: 600_000, intervals: [200] })
     .toBe(true);
   const r = await ui<CheckpointBenchReport | null>(page, 's.checkpointBench');
-  if (r?.id !== id) return fail('benchmarkCheckpoint failed');
+  if (r?.requestId !== id) return fail('benchmarkCheckpoint failed');
   return { preset, row: r.row, step: status.step, tensorBytes: status.numBytes, ...(r.error ? { error: r.error } : {}) };
 }
 

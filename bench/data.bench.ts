@@ -66,7 +66,7 @@ async function configureAndMeasure(page: Page, dataset: unknown, label: string) 
   await page.evaluate((config) => (window as any).__clipLab.send({ type: 'configure', config }), config);
   await expect.poll(() => uiState(page, 's.status.state'), { timeout: 300_000 }).toBe('ready');
   const before = JSON.stringify(await uiState(page, 's.readerBench'));
-  await page.evaluate((n) => (window as any).__clipLab.send({ type: 'benchmarkReader', batches: n }), READER_BATCHES);
+  await page.evaluate((n) => (window as any).__clipLab.send({ type: 'benchmarkReader', requestId: 'reader', batches: n }), READER_BATCHES);
   await expect.poll(async () => JSON.stringify(await uiState(page, 's.readerBench')), { timeout: 300_000 }).not.toBe(before);
   const reader = await uiState(page, 's.readerBench');
   await page.evaluate(() => (window as any).__clipLab.send({ type: 'start' }));
@@ -98,7 +98,7 @@ test('data pipeline benchmark', async ({ page, browser }) => {
 
   // ---- built-in Fashion-MNIST conversion (first use)
   const t1 = Date.now();
-  await page.evaluate(() => (window as any).__clipLab.sendData({ type: 'ensureBuiltin', name: 'fashion-mnist', imageSize: 32, vocabSize: 256 }));
+  await page.evaluate(() => (window as any).__clipLab.sendData({ type: 'ensureBuiltin', requestId: 'fmnist', name: 'fashion-mnist', imageSize: 32, vocabSize: 256 }));
   await expect.poll(async () => (await dataState(page)).builtin?.id ?? null, { timeout: 300_000 }).not.toBeNull();
   const fashionSeconds = (Date.now() - t1) / 1000;
   const fashionId = (await dataState(page)).builtin.id as string;

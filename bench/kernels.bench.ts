@@ -11,7 +11,8 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import { test, expect, type Page } from '@playwright/test';
-import type { BackendName, LossBenchReport, LossBenchRow, StepProfileReport, TimingStats } from '../src/protocol/messages';
+import type { BackendName } from '../src/config/types';
+import type { LossBenchReport, LossBenchRow, StepProfileReport, TimingStats } from '../src/protocol/bench';
 
 const list = (name: string, fallback: string) => (process.env[name] ?? fallback).split(',').map((x) => x.trim()).filter(Boolean);
 const num = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
@@ -77,7 +78,7 @@ async function benchLoss(page: Page, backend: BackendName, objective: 'clip' | '
   const points = DS.flatMap((d) => NS.map((n) => ({ n, d })));
   await send(page, {
     type: 'benchmarkLoss',
-    id,
+    requestId: id,
     backend,
     objective,
     points,
@@ -93,12 +94,12 @@ async function benchLoss(page: Page, backend: BackendName, objective: 'clip' | '
     .poll(
       async () => {
         const r = await ui<LossBenchReport | null>(page, 's.lossBench');
-        if (r?.id === id && r.rows.length) {
+        if (r?.requestId === id && r.rows.length) {
           const row = r.rows[r.rows.length - 1];
           const line = `  loss ${backend} ${objective} N=${row.n} D=${row.d}: ${row.composed ? row.composed.medianMs.toFixed(1) : '—'} ms composed, ${row.fused ? row.fused.medianMs.toFixed(1) : '—'} ms fused ${row.note}`;
           if (line !== last) console.log((last = line));
         }
-        return r?.id === id && r.done;
+        return r?.requestId === id && r.done;
       },
       { timeout: LOSS_BUDGET_MS + 8 * LOSS_MAX_RUN_MS + 60_000, intervals: [500] },
     )
@@ -214,7 +215,7 @@ async function benchTraining(
   }
   const errs = await errorCount(page);
   if (opts.fused !== null) {
-    await send(page, { type: 'setFusedLoss', enabled: opts.fused });
+    await send(page, { type: 'setFusedLoss', requestId: `fused-${opts.fused}`, enabled: opts.fused });
     await expect.poll(() => ui(page, 's.fusedLoss?.enabled ?? null')).toBe(opts.fused);
   }
   if (!(await configure(page, preset))) {
@@ -281,12 +282,12 @@ async function benchTraining(
   // ---- 3. peak tensor memory of one more training step of the same model
   const id = `${backend}-${preset}-${opts.fused}-${Date.now()}`;
   const errs2 = await errorCount(page);
-  await send(page, { type: 'profileStep', id });
+  await send(page, { type: 'profileStep', requestId: id });
   await expect
-    .poll(async () => (await ui(page, 's.stepProfile?.id ?? null')) === id || (await errorCount(page)) > errs2, { timeout: 10 * TRAIN_MAX_STEP_MS + 60_000, intervals: [200] })
+    .poll(async () => (await ui(page, 's.stepProfile?.requestId ?? null')) === id || (await errorCount(page)) > errs2, { timeout: 10 * TRAIN_MAX_STEP_MS + 60_000, intervals: [200] })
     .toBe(true);
   const p = await ui<StepProfileReport | null>(page, 's.stepProfile');
-  if (p?.id === id) out.profile = p;
+  if (p?.requestId === id) out.profile = p;
   const perr = await errorsSince(page, errs2);
   if (perr.length) out.note = [out.note, `profile: ${perr.join('; ')}`].filter(Boolean).join('; ');
   return out;
@@ -367,7 +368,7 @@ test('kernels benchmark: fused loss, training throughput, step memory', async ({
     }
   }
   const lossSeconds = lossMs / 1000;
-  await send(page, { type: 'setFusedLoss', enabled: true });
+  await send(page, { type: 'setFusedLoss', requestId: 'fused-on', enabled: true });
 
   const result = {
     date: new Date().toISOString(),

@@ -4,7 +4,7 @@
 import { gzipSync } from 'node:zlib';
 import type { Locator, Page, Worker } from '@playwright/test';
 import { TAR_END, tarFileParts } from '../src/data/formats/tarWriter';
-import type { DatasetSummary, ImportFormat, ImportSummary } from '../src/protocol/messages';
+import type { DatasetSummary, ImportFormat, ImportSummary } from '../src/protocol/data';
 import { expect } from './fixtures';
 
 // ---------------------------------------------------------------- archives
@@ -235,7 +235,7 @@ export interface BrowsedItem {
 
 /** One page of a dataset through the data worker (browse command; the page is at most 256 pairs). */
 export async function browsePage(page: Page, id: string, offset = 0, limit = 256, query = ''): Promise<{ items: BrowsedItem[]; total: number }> {
-  await page.evaluate(({ id, offset, limit, query }) => (window as any).__clipLab.sendData({ type: 'browse', id, offset, limit, query }), { id, offset, limit, query });
+  await page.evaluate(({ id, offset, limit, query }) => (window as any).__clipLab.sendData({ type: 'browse', requestId: `e2e-${Date.now()}`, id, offset, limit, query }), { id, offset, limit, query });
   await expect
     .poll(() => page.evaluate(({ id, offset, query }) => {
       const b = (window as any).__clipLab.getDataState().browse;

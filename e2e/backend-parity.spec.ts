@@ -36,9 +36,9 @@ for (const objective of ['clip', 'siglip'] as const) {
     // The losses moved: the comparison covers optimiser steps, not only the init.
     expect(Math.abs(reference[3] - reference[0])).toBeGreaterThan(1e-3);
     // Switching the fused path off (as the kernels bench does) shows in the status line.
-    await page.evaluate(() => (window as any).__clipLab.send({ type: 'setFusedLoss', enabled: false }));
+    await page.evaluate(() => (window as any).__clipLab.send({ type: 'setFusedLoss', requestId: 'fused-off', enabled: false }));
     await expect(page.getByTestId('status-line')).toContainText('loss op-composed');
-    await page.evaluate(() => (window as any).__clipLab.send({ type: 'setFusedLoss', enabled: true }));
+    await page.evaluate(() => (window as any).__clipLab.send({ type: 'setFusedLoss', requestId: 'fused-on', enabled: true }));
     await expect(page.getByTestId('status-line')).toContainText('fused WebGPU kernel');
     expect(await workerErrors(page)).toEqual([]);
   });

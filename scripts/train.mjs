@@ -338,7 +338,7 @@ async function saveModelFile(page, file) {
     if (!ck.ok) throw new Error(`--save: writing the checkpoint failed: ${ck.error}`);
   }
   const download = page.waitForEvent('download', { timeout: 300_000 });
-  await page.evaluate((id) => window.__clipLab.send({ type: 'exportModel', id }), id);
+  await page.evaluate((id) => window.__clipLab.send({ type: 'exportModel', requestId: `cli-${id}`, id }), id);
   const d = await download;
   mkdirSync(dirname(file), { recursive: true });
   await d.saveAs(file);

@@ -6,7 +6,7 @@ import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openClipLabDB, type ClipLabDatabase } from '../src/data/db';
 import type { ModelRecord } from '../src/data/store/checkpointTypes';
-import { defaultTrainConfig } from '../src/config/defaultTrainConfig';
+import { defaultTrainConfig } from '../src/config/defaults';
 import {
   checkpointBlob,
   checkpointFaults,

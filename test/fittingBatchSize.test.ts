@@ -1,6 +1,6 @@
 // The batch size offered when a dataset is smaller than the batch (Start is blocked otherwise).
 import { describe, expect, it } from 'vitest';
-import { fittingBatchSize } from '../src/ui/validate';
+import { fittingBatchSize } from '../src/config/validate';
 
 describe('fittingBatchSize', () => {
   it('offers the largest power of two that fits', () => {

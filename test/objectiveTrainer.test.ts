@@ -8,7 +8,8 @@ import { ClipModel, batchToTensors, disposeBatchTensors } from '../src/model/cli
 import { MODEL_PRESETS } from '../src/model/config';
 import { createObjective } from '../src/objectives/createObjective';
 import { SIGLIP_BIAS_PARAM } from '../src/objectives/siglipObjective';
-import { transferablesOf, type ObjectiveConfig } from '../src/protocol/messages';
+import { transferablesOf } from '../src/protocol/trainer';
+import type { ObjectiveConfig } from '../src/config/types';
 import { Trainer, disposeStepResult } from '../src/train/trainStep';
 import { syntheticBatch } from './helpers/syntheticBatch';
 import { MetricsWindow } from '../src/worker/metricsWindow';
@@ -107,7 +108,7 @@ describe('Trainer with each objective', () => {
     expect(model.params.params.length).toBe(n + 1);
     expect(model.params.get(SIGLIP_BIAS_PARAM).dataSync()[0]).toBe(-5);
     expect(model.logitScale.dataSync()[0]).toBe(1);
-    expect(() => createObjective({ kind: 'siglip', initLogitScale: 9, initBias: -10 }, model)).toThrow(/initial t/);
+    expect(() => createObjective({ kind: 'siglip', initLogitScale: 9, initBias: -10 }, model)).toThrow(/initial logit scale t/);
     expect(() => createObjective({ kind: 'pospair', lambda: -1 }, model)).toThrow();
     expect(() => createObjective({ kind: 'nope' } as unknown as ObjectiveConfig, model)).toThrow(/unknown objective/);
     model.dispose();

@@ -8,7 +8,7 @@ import { ClipModel, batchToTensors, disposeBatchTensors } from '../src/model/cli
 import { MODEL_PRESETS } from '../src/model/config';
 import { createObjective } from '../src/objectives/createObjective';
 import { ProtoclipObjective } from '../src/objectives/protoclip/protoclipObjective';
-import type { ObjectiveConfig } from '../src/protocol/messages';
+import type { ObjectiveConfig } from '../src/config/types';
 import { Trainer, disposeStepResult } from '../src/train/trainStep';
 import { Rng } from '../src/util/prng';
 import { ProtoclipEpisodes, readEpisodeFromShards, shuffledPositions, type EpisodePairSource, type EpisodeProgress } from '../src/objectives/protoclip/episodes';
@@ -174,7 +174,10 @@ describe('ProtoCLIP episodes', () => {
 });
 
 describe('ProtoCLIP in the UI config', async () => {
-  const { defaultObjective, objectiveOf, objectiveProblems, objectiveShort } = await import('../src/ui/objectives');
+  const { defaultObjective } = await import('../src/config/defaults');
+  const { objectiveOf } = await import('../src/config/objectiveOf');
+  const { objectiveProblems } = await import('../src/config/validate');
+  const { objectiveShort } = await import('../src/ui/objectives');
   it('defaults, old/garbled configs, problems', () => {
     expect(defaultObjective('protoclip')).toEqual({
       kind: 'protoclip',

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bytesSource } from '../src/model/files/safetensors';
-import type { ObjectiveConfig } from '../src/protocol/messages';
+import type { ObjectiveConfig } from '../src/config/types';
 import { ChunkedWriter, writePlannedFile } from '../src/train/checkpointStore';
 import { fileTensorLoader, planModelFile, readModelFileInfo } from '../src/train/modelFile';
 import { Run, type RunMeta, type TensorLoader } from '../src/train/run';

@@ -4,7 +4,7 @@ import { MAX_LISTED_SKIPS, quotaMessage, runImportPipeline, type ImportPipelineD
 import { isQuotaError } from '../src/data/store/shardStore';
 import type { DatasetManifest, ShardRecord } from '../src/data/store/types';
 import { BpeTokenizer } from '../src/tokenizer/bpe';
-import type { DataReport } from '../src/protocol/messages';
+import type { DataReport } from '../src/protocol/data';
 
 const S = 4;
 const settings = (over: Partial<ImportSettings> = {}): ImportSettings => ({

@@ -9,7 +9,8 @@ import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { WASM_FILE_URLS } from './wasmPaths';
 import { runProbeWorkload } from './probeWorkload';
 import { getSetting, putSetting } from '../data/db';
-import type { AdapterDescription, BackendCandidate, BackendChoice, BackendInfo, BackendName } from '../protocol/messages';
+import type { AdapterDescription, BackendCandidate, BackendInfo } from '../protocol/trainer';
+import type { BackendChoice, BackendName } from '../config/types';
 import { fusedLossActive } from '../kernels/fusedLoss';
 
 let wasmPathsSet = false;

@@ -5,7 +5,8 @@
 // SigLIP also re-initialises the model's t to config.initLogitScale (ln 10); the clamp [0, ln 100] stays.
 import * as tf from '@tensorflow/tfjs';
 import type { ClipModel } from '../model/clipModel';
-import type { ObjectiveConfig } from '../protocol/messages';
+import type { ObjectiveConfig } from '../config/types';
+import { objectiveProblems } from '../config/validate';
 import { createClipObjective } from './clipObjective';
 import { createCyclipObjective } from './cyclipObjective';
 import type { Objective } from './objective';
@@ -13,9 +14,9 @@ import { createPositivePairObjective } from './positivePairObjective';
 import { ProtoclipObjective } from './protoclip/protoclipObjective';
 import { SIGLIP_BIAS_PARAM, createSiglipObjective } from './siglipObjective';
 
-export const DEFAULT_OBJECTIVE: ObjectiveConfig = { kind: 'clip' };
-
 export function createObjective(config: ObjectiveConfig, model: ClipModel): Objective {
+  const problems = objectiveProblems(config, { maxLogitScale: model.config.maxLogitScale });
+  if (problems.length) throw new Error(`Invalid ${config.kind} objective: ${problems.join('; ')}`);
   switch (config.kind) {
     case 'clip':
       return createClipObjective();
@@ -25,10 +26,6 @@ export function createObjective(config: ObjectiveConfig, model: ClipModel): Obje
       return createCyclipObjective(config.lambdaInModal, config.lambdaCrossModal);
     case 'siglip': {
       const { initLogitScale, initBias } = config;
-      if (!Number.isFinite(initBias)) throw new Error(`SigLIP initial bias must be finite, got ${initBias}`);
-      if (!(initLogitScale >= 0 && initLogitScale <= model.config.maxLogitScale)) {
-        throw new Error(`SigLIP initial t must lie in [0, ${model.config.maxLogitScale.toFixed(4)}], got ${initLogitScale}`);
-      }
       // Re-creating the objective on the same model re-initialises b (and t) instead of registering twice.
       const bias = model.params.has(SIGLIP_BIAS_PARAM)
         ? model.params.get(SIGLIP_BIAS_PARAM)

@@ -2,7 +2,7 @@
 // MetricsReports carry them) and every evaluation's summary. It travels inside checkpoints, so a
 // resumed run's charts and `npm run train --json` show every step since step 1, not only those
 // after the resume. Plain numbers only (JSON-safe: float32 values print exactly as doubles).
-import type { EvalReport, MetricsReport } from '../protocol/messages';
+import type { EvalReport, MetricsReport } from '../protocol/trainer';
 
 /** Per-step series (one entry per training step, in step order). */
 export const STEP_FIELDS = ['loss', 'logitScale', 'lr', 'gradNorm', 'meanPositive', 'meanMargin', 'stepMs'] as const;

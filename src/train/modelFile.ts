@@ -11,7 +11,7 @@
 import type { ModelConfig } from '../model/config';
 import { validateModelConfig } from '../model/config';
 import { IMAGE_MEAN, IMAGE_STD } from '../data/batch';
-import type { ObjectiveConfig } from '../protocol/messages';
+import type { ObjectiveConfig } from '../config/types';
 import {
   SafetensorsError,
   decodeTensor,

@@ -18,7 +18,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ClipModel, batchToTensors, disposeBatchTensors } from '../model/clipModel';
 import type { BatchSource, BatchSourceSnapshot, Objective, StateArray } from '../objectives/objective';
 import { createObjective } from '../objectives/createObjective';
-import type { TrainConfig } from '../protocol/messages';
+import type { TrainConfig } from '../config/types';
 import { BpeTokenizer, type BpeTokenizerJSON } from '../tokenizer/bpe';
 import { MetricHistory, type MetricHistoryJSON } from './metricHistory';
 import { ReaderBatchSource, episodePairs, type DatasetIdentity, type ReaderSettings, type RunDataset } from './runDataset';

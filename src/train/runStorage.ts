@@ -5,7 +5,7 @@ import type { ClipLabDatabase } from '../data/db';
 import type { ModelRecord } from '../data/store/checkpointTypes';
 import { blobSource, type ByteSource } from '../model/files/safetensors';
 import { SafetensorsError } from '../model/files/safetensors';
-import type { ModelSummary } from '../protocol/messages';
+import type { ModelSummary } from '../protocol/trainer';
 import { CHUNK_BYTES, checkpointSource, getModelCheckpoint, writeCheckpoint, writePlannedFile, type ChunkedWriter } from './checkpointStore';
 import { checkModelTensors, fileTensorLoader, isResumeTensor, planModelFile, readModelFileInfo } from './modelFile';
 import { lastMetricsOf } from './metricHistory';

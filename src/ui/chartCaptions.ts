@@ -1,5 +1,5 @@
 // Chart captions that depend on the data being trained on.
-import type { DatasetReport } from '../protocol/messages';
+import type { DatasetReport } from '../protocol/trainer';
 
 /** What the zero-shot chart measures on this dataset (or that it cannot measure anything). */
 export function zeroShotCaption(d: Pick<DatasetReport, 'classes'> | null): string {

@@ -1,10 +1,11 @@
 // Owns the data Web Worker (imports, browsing, export, deletion, built-in datasets):
 // sends DataCommands, dispatches every DataReport into the data store. The UI never
 // parses files itself; File objects are handed to the worker as they are.
-import type { DataCommand, DataReport, ImportFormat } from '../protocol/messages';
+import type { DataCommand, DataReport, ImportFormat } from '../protocol/data';
 import { BROWSE_PAGE, useDataStore, type DataState } from './dataStore';
 import { useStore } from './store';
 import { downloadBlob } from './download';
+import { newRequestId } from '../protocol/requests';
 
 let worker: Worker | null = null;
 
@@ -188,18 +189,18 @@ export function deleteDataset(id: string): void {
 }
 
 export function exportDataset(id: string): void {
-  sendData({ type: 'exportDataset', id });
+  sendData({ type: 'exportDataset', requestId: newRequestId('x'), id });
 }
 
 /** Shows a page of samples (offset 0 for a new dataset or query). */
 export function browseDataset(id: string, offset = 0, query = ''): void {
-  sendData({ type: 'browse', id, offset: Math.max(0, offset), limit: BROWSE_PAGE, query });
+  sendData({ type: 'browse', requestId: newRequestId('b'), id, offset: Math.max(0, offset), limit: BROWSE_PAGE, query });
 }
 
 /** Asks the worker for Fashion-MNIST at the model's image size; builtinReady selects it. */
 export function chooseFashionMnist(): void {
   const { model } = useStore.getState().config;
-  sendData({ type: 'ensureBuiltin', name: 'fashion-mnist', imageSize: model.image.imageSize, vocabSize: model.text.vocabSize });
+  sendData({ type: 'ensureBuiltin', requestId: newRequestId('f'), name: 'fashion-mnist', imageSize: model.image.imageSize, vocabSize: model.text.vocabSize });
 }
 
 /** Trains on the Shapes world or a stored dataset; drops a pending built-in choice. */

@@ -3,15 +3,7 @@
 // land here through `applyDataReport`; commands are noted through `noteCommand` (so
 // jobs started from the test hook show up in the UI too). Plain data only.
 import { create } from 'zustand';
-import type {
-  DataCommand,
-  DataReport,
-  DatasetSummary,
-  ImportFormat,
-  ImportSummary,
-  SampleItem,
-  StorageInfo,
-} from '../protocol/messages';
+import type { DataCommand, DataReport, DatasetSummary, ImportFormat, ImportSummary, SampleItem, StorageInfo } from '../protocol/data';
 
 export type DataWorkerStatus = 'starting' | 'ready' | 'error';
 
@@ -38,6 +30,8 @@ export interface ImportJob {
 }
 
 export interface BrowseState {
+  /** The browse request on screen: only its answer is shown (an older, slower one is stale). */
+  requestId: string | null;
   /** Dataset being browsed (null: none chosen). */
   id: string | null;
   offset: number;
@@ -126,7 +120,7 @@ function saveBuiltinIds(ids: string[]): void {
   }
 }
 
-const EMPTY_BROWSE: BrowseState = { id: null, offset: 0, limit: BROWSE_PAGE, query: '', items: [], total: 0, loading: false, loaded: false };
+const EMPTY_BROWSE: BrowseState = { requestId: null, id: null, offset: 0, limit: BROWSE_PAGE, query: '', items: [], total: 0, loading: false, loaded: false };
 
 let errorId = 0;
 
@@ -193,7 +187,7 @@ export const useDataStore = create<DataState>()((set, get) => ({
       case 'samples': {
         const b = s.browse;
         // Only the answer to the request on screen counts (older ones are stale).
-        if (r.id !== b.id || r.offset !== b.offset || r.query !== b.query) return;
+        if (r.requestId !== b.requestId) return;
         set({ browse: { ...b, items: r.items, total: r.total, loading: false, loaded: true } });
         return;
       }
@@ -252,6 +246,7 @@ export const useDataStore = create<DataState>()((set, get) => ({
         const same = s.browse.id === cmd.id;
         set({
           browse: {
+            requestId: cmd.requestId,
             id: cmd.id,
             offset: cmd.offset,
             limit: cmd.limit,

@@ -1,9 +1,9 @@
 // Small hooks that combine the run settings (store) with what the data worker knows (dataStore).
 import { useMemo } from 'react';
-import type { DatasetSummary } from '../protocol/messages';
+import type { DatasetSummary } from '../protocol/data';
 import { findDataset, useDataStore } from './dataStore';
 import { useStore } from './store';
-import { configProblems } from './validate';
+import { configProblems } from '../config/validate';
 
 /** Problems that block Start / Step, joined with "; " (empty when runnable). */
 export function useConfigProblems(): string {

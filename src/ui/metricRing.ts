@@ -3,7 +3,7 @@
 // redraw at their own pace without React copying 20k-point arrays on every message.
 // Besides the fixed fields it keeps one column per objective component (named loss terms
 // and extra scalars such as SigLIP's bias), created when a name first appears.
-import type { MetricsReport } from '../protocol/messages';
+import type { MetricsReport } from '../protocol/trainer';
 
 export const METRIC_FIELDS = ['step', 'loss', 'logitScale', 'lr', 'gradNorm', 'pairsPerSec', 'stepMs', 'meanPositive', 'meanMargin'] as const;
 export type MetricField = (typeof METRIC_FIELDS)[number];

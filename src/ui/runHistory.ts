@@ -3,8 +3,10 @@
 // buckets, streaming) and its evaluation history. The last RUNS_CAP runs persist in
 // localStorage (further thinned to ≤ PERSIST_POINTS_CAP points, 5 significant digits).
 // Records are mutated in place while their run trains; the store bumps `runsVersion`.
-import type { EvalReport, MetricsReport, TrainConfig } from '../protocol/messages';
-import { objectiveOf, objectiveShort, withObjective } from './objectives';
+import type { EvalReport, MetricsReport } from '../protocol/trainer';
+import type { TrainConfig } from '../config/types';
+import { objectiveOf, withObjective } from '../config/objectiveOf';
+import { objectiveShort } from './objectives';
 
 export const RUNS_CAP = 8;
 export const RUN_POINTS_CAP = 2000;

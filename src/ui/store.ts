@@ -2,31 +2,16 @@
 // editable TrainConfig lives here too. The UI never holds tensors: only plain numbers,
 // strings and small typed arrays copied out of reports.
 import { create } from 'zustand';
-import { defaultTrainConfig } from '../config/defaultTrainConfig';
+import { defaultTrainConfig } from '../config/defaults';
 import { MODEL_PRESETS, type ModelConfig, type PresetName } from '../model/config';
-import type {
-  BackendChoice,
-  CheckpointBenchReport,
-  ObjectiveConfig,
-  ObjectiveKind,
-  BackendInfo,
-  DatasetReport,
-  ShapesDatasetSpec,
-  StoredDatasetSpec,
-  FusedLossReport,
-  LossBenchReport,
-  ProgressReport,
-  ReaderBenchReport,
-  StepProfileReport,
-  Report,
-  RunState,
-  StatusReport,
-  TrainConfig,
-} from '../protocol/messages';
+import type { BackendChoice, ObjectiveConfig, ObjectiveKind, ShapesDatasetSpec, StoredDatasetSpec, TrainConfig } from '../config/types';
+import type { CheckpointBenchReport, FusedLossReport, LossBenchReport, ReaderBenchReport, StepProfileReport } from '../protocol/bench';
+import type { BackendInfo, DatasetReport, ProgressReport, Report, RunState, StatusReport } from '../protocol/trainer';
 import { MetricRing, type MetricPoint } from './metricRing';
 import { useDataStore } from './dataStore';
 import { useModelsStore } from './modelsStore';
-import { defaultObjective, objectiveOf, withObjective } from './objectives';
+import { defaultObjective } from '../config/defaults';
+import { objectiveOf, withObjective } from '../config/objectiveOf';
 import {
   RUNS_CAP,
   appendRunEval,

@@ -1,5 +1,6 @@
 // The test hook on `window.__clipLab` (e2e tests send commands and read the UI state).
-import type { Command, DataCommand } from '../protocol/messages';
+import type { Command } from '../protocol/trainer';
+import type { DataCommand } from '../protocol/data';
 import type { DataState } from './dataStore';
 import type { ModelsState } from './modelsStore';
 import type { StoreState } from './store';

@@ -1,10 +1,12 @@
 // Owns the trainer Web Worker: sends Commands, dispatches every Report into the store.
 // The UI never imports tfjs; all tensors live in the worker.
-import type { BackendChoice, Command, Report } from '../protocol/messages';
+import type { BackendChoice } from '../config/types';
+import type { Command, Report } from '../protocol/trainer';
 import { refreshDatasets } from './dataClient';
 import { downloadBlob } from './download';
 import { useModelsStore } from './modelsStore';
-import { withObjective } from './objectives';
+import { withObjective } from '../config/objectiveOf';
+import { newRequestId } from '../protocol/requests';
 import { useStore } from './store';
 import './testHook';
 
@@ -106,14 +108,14 @@ export function resumeModel(id: string): void {
 
 export function exportModel(id: string): void {
   useModelsStore.getState().exportStarted(id);
-  send({ type: 'exportModel', id });
+  send({ type: 'exportModel', requestId: newRequestId('m'), id });
 }
 
 /** Checks and stores .safetensors files in the library (each answered by a modelImport report). */
 export function importModelFiles(files: readonly File[]): void {
   for (const file of files) {
     useModelsStore.getState().importStarted(file.name);
-    send({ type: 'importModel', file });
+    send({ type: 'importModel', requestId: newRequestId('i'), file });
   }
 }
 

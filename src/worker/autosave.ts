@@ -3,7 +3,8 @@
 // last save, and on Pause, Stop and at the end (the session asks). A failed write is reported
 // with the step of the checkpoint that is still intact; training goes on.
 import type { ClipLabDatabase } from '../data/db';
-import { DEFAULT_AUTOSAVE, type Report } from '../protocol/messages';
+import { DEFAULT_AUTOSAVE } from '../config/defaults';
+import type { Report } from '../protocol/trainer';
 import { describeWriteError } from '../train/checkpointStore';
 import type { Run } from '../train/run';
 import { saveRun } from '../train/runStorage';

@@ -3,7 +3,7 @@
 // concurrently (see DataSession). Test hook: setting `globalThis.__clipLabFailWritesAfter`
 // = N in this worker makes the Nth shard write of each dataset write throw a
 // QuotaExceededError (see writeDataset).
-import type { DataCommand, DataReport } from '../protocol/messages';
+import type { DataCommand, DataReport } from '../protocol/data';
 import { DataSession, dataTransferables } from './dataSession';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;

@@ -1,4 +1,4 @@
-// The data worker's state: answers every DataCommand of src/protocol/messages.ts
+// The data worker's state: answers every DataCommand of src/protocol/data.ts
 // (list, import, cancel, delete, export, browse, built-in datasets). Commands run
 // concurrently (a long import never blocks a browse or a cancel); every failure becomes
 // a `dataError` report naming the command, and the file and problem where there is one.
@@ -10,7 +10,7 @@ import { buildWebDatasetTar, type ExportPair } from '../data/store/exportTar';
 import { readSplit } from '../data/store/shardReader';
 import { cleanIncomplete, deleteDataset, getDataset, listDatasets, readShard, readShardText } from '../data/store/shardStore';
 import type { DatasetManifest, Split } from '../data/store/types';
-import type { DataCommand, DataReport, DatasetSummary, StorageInfo } from '../protocol/messages';
+import type { DataCommand, DataReport, DatasetSummary, StorageInfo } from '../protocol/data';
 import { runImportJob } from './importJob';
 
 export type DataPost = (r: DataReport) => void;
@@ -117,17 +117,18 @@ export class DataSession {
           await deleteDataset(await this.database(), cmd.id);
           return await this.list();
         case 'exportDataset':
-          return await this.export(cmd.id);
+          return await this.export(cmd.requestId, cmd.id);
         case 'browse':
-          return await this.browse(cmd.id, cmd.offset, cmd.limit, cmd.query);
+          return await this.browse(cmd.requestId, cmd.id, cmd.offset, cmd.limit, cmd.query);
         case 'ensureBuiltin':
-          return await this.ensureBuiltin(cmd.name, cmd.imageSize, cmd.vocabSize);
+          return await this.ensureBuiltin(cmd.requestId, cmd.name, cmd.imageSize, cmd.vocabSize);
         default:
           throw new Error(`Unknown data command ${String((cmd as { type: unknown }).type)}`);
       }
     } catch (e) {
       const context = 'id' in cmd ? `${cmd.type} ${cmd.id}` : cmd.type;
-      this.post({ type: 'dataError', message: e instanceof Error ? e.message : String(e), context });
+      const requestId = 'requestId' in cmd ? cmd.requestId : undefined;
+      this.post({ type: 'dataError', message: e instanceof Error ? e.message : String(e), context, ...(requestId ? { requestId } : {}) });
     }
   }
 
@@ -157,7 +158,7 @@ export class DataSession {
     await this.list();
   }
 
-  private async export(id: string): Promise<void> {
+  private async export(requestId: string, id: string): Promise<void> {
     const db = await this.database();
     const m = await this.manifest(id);
     async function* pairs(): AsyncGenerator<ExportPair> {
@@ -171,20 +172,20 @@ export class DataSession {
       }
     }
     const blob = await buildWebDatasetTar(pairs(), encodeRgbPng);
-    this.post({ type: 'exported', id, fileName: exportFileName(m.name), blob });
+    this.post({ type: 'exported', requestId, id, fileName: exportFileName(m.name), blob });
   }
 
-  private async browse(id: string, offset: number, limit: number, query: string): Promise<void> {
+  private async browse(requestId: string, id: string, offset: number, limit: number, query: string): Promise<void> {
     const db = await this.database();
     const m = await this.manifest(id);
     const { items, total } = await browseDataset(m, query, offset, limit, {
       readText: (split, index) => readShardText(db, id, split, index),
       readShard: (split, index) => readShard(db, id, split, index),
     });
-    this.post({ type: 'samples', id, items, total, offset, query });
+    this.post({ type: 'samples', requestId, id, items, total, offset, query });
   }
 
-  private async ensureBuiltin(name: 'fashion-mnist', imageSize: number, vocabSize: number): Promise<void> {
+  private async ensureBuiltin(requestId: string, name: 'fashion-mnist', imageSize: number, vocabSize: number): Promise<void> {
     if (name !== 'fashion-mnist') throw new Error(`Unknown built-in dataset ${String(name)}`);
     const db = await this.database();
     const key = `${name}:${imageSize}:${vocabSize}`;
@@ -202,7 +203,7 @@ export class DataSession {
       pending.finally(() => this.builtins.delete(key)).catch(() => undefined);
     }
     const id = await pending;
-    this.post({ type: 'builtinReady', name, id });
+    this.post({ type: 'builtinReady', requestId, name, id });
     await this.list();
   }
 }

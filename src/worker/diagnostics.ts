@@ -2,7 +2,8 @@
 // machine: the data pipeline alone, the loss kernels, one step's memory profile, and checkpoint
 // write / read times. Each takes the run it measures (if any) and posts its own report.
 import type { ClipLabDatabase } from '../data/db';
-import type { BackendName, Command, Report } from '../protocol/messages';
+import type { BackendName } from '../config/types';
+import type { Command, Report } from '../protocol/trainer';
 import { checkpointSource, deleteModelRecord, writeCheckpoint } from '../train/checkpointStore';
 import { fileTensorLoader, readModelFileInfo } from '../train/modelFile';
 import type { Run } from '../train/run';
@@ -16,14 +17,14 @@ import { modelSummaryOf, writeRunCheckpointBytes } from '../train/runStorage';
 type Post = (r: Report) => void;
 
 /** Times `batches` batches of the run's data pipeline (IndexedDB reads, batching, augmentation, tokenising). */
-export async function benchmarkReader(run: Run, batches: number, post: Post): Promise<void> {
+export async function benchmarkReader(requestId: string, run: Run, batches: number, post: Post): Promise<void> {
   const reader = trainReader(run.data, run.readerSettings);
   await reader.nextBatch(); // first shard load
   const t0 = performance.now();
   for (let i = 0; i < batches; i++) await reader.nextBatch();
   const ms = performance.now() - t0;
   const B = run.config.batchSize;
-  post({ type: 'readerBench', batches, batchSize: B, msPerBatch: ms / batches, batchesPerSec: (1000 * batches) / ms, pairsPerSec: (1000 * batches * B) / ms });
+  post({ type: 'readerBench', requestId, batches, batchSize: B, msPerBatch: ms / batches, batchesPerSec: (1000 * batches) / ms, pairsPerSec: (1000 * batches * B) / ms });
 }
 
 /** Loss forward + backward, fused vs op-composed (lossBenchmark.ts). */
@@ -32,10 +33,10 @@ export async function benchmarkLoss(req: Extract<Command, { type: 'benchmarkLoss
 }
 
 /** tf.profile of one training step of the run (trains that step on a reader batch; see stepProfile.ts). */
-export async function profileStep(id: string, run: Run | null, backend: BackendName, post: Post): Promise<void> {
+export async function profileStep(requestId: string, run: Run | null, backend: BackendName, post: Post): Promise<void> {
   const base = {
     type: 'stepProfile' as const,
-    id,
+    requestId,
     backend,
     preset: run?.config.preset ?? 'tiny',
     batchSize: run?.config.batchSize ?? 0,
@@ -56,8 +57,8 @@ export async function profileStep(id: string, run: Run | null, backend: BackendN
  * Checkpoint write and read of the run's current state, `repeats` times, under a scratch model id
  * (deleted afterwards): write = snapshot + stream + verify + switch; read = header + every tensor.
  */
-export async function benchmarkCheckpoint(db: ClipLabDatabase, run: Run, id: string, repeats: number, post: Post): Promise<void> {
-  const scratch = `bench-${id}`;
+export async function benchmarkCheckpoint(db: ClipLabDatabase, run: Run, requestId: string, repeats: number, post: Post): Promise<void> {
+  const scratch = `bench-${requestId}`;
   let writeMs = 0;
   let readMs = 0;
   let bytes = 0;
@@ -78,9 +79,9 @@ export async function benchmarkCheckpoint(db: ClipLabDatabase, run: Run, id: str
       for (const t of info.header.tensors) await load(t.name, t.dtype as 'F32' | 'I32', t.shape);
       readMs += performance.now() - t0;
     }
-    post({ type: 'checkpointBench', id, row: { preset: run.config.preset, paramCount: run.model.paramCount, bytes, writeMs: writeMs / repeats, readMs: readMs / repeats, repeats } });
+    post({ type: 'checkpointBench', requestId, row: { preset: run.config.preset, paramCount: run.model.paramCount, bytes, writeMs: writeMs / repeats, readMs: readMs / repeats, repeats } });
   } catch (e) {
-    post({ type: 'checkpointBench', id, row: null, error: e instanceof Error ? e.message : String(e) });
+    post({ type: 'checkpointBench', requestId, row: null, error: e instanceof Error ? e.message : String(e) });
   } finally {
     await deleteModelRecord(db, scratch).catch(() => undefined);
   }

@@ -11,7 +11,8 @@ import type { DatasetManifest } from '../data/store/types';
 import { GapAccumulator } from '../eval/modalityGap';
 import { classEmbeddings, predictClasses, ZeroShotTally } from '../eval/zeroShot';
 import type { ClipModel } from '../model/clipModel';
-import type { EvalReport, TrainConfig } from '../protocol/messages';
+import type { EvalReport } from '../protocol/trainer';
+import type { TrainConfig } from '../config/types';
 import type { BpeTokenizer } from '../tokenizer/bpe';
 
 export const SIMILARITY_ROWS = 16;

@@ -10,7 +10,7 @@ import { ImportError, type ImportEvent } from '../data/import/types';
 import { importWebDataset } from '../data/import/webdatasetImporter';
 import { runImportPipeline } from '../data/store/importPipeline';
 import { writeDataset } from '../data/store/shardStore';
-import type { DataReport, ImportRequest, ImportSummary } from '../protocol/messages';
+import type { DataReport, ImportRequest, ImportSummary } from '../protocol/data';
 
 /** Seed of the train/validation hash: fixed, so re-importing the same keys gives the same split. */
 export const SPLIT_SEED = 0;

@@ -11,7 +11,8 @@ import * as tf from '@tensorflow/tfjs';
 import { clipLossFused, siglipLossFused } from '../kernels/fusedLoss';
 import { clipLossComposed } from '../objectives/clipLoss';
 import { siglipLossComposed } from '../objectives/siglipObjective';
-import type { LossBenchReport, LossBenchRequest, LossBenchRow, TimingStats } from '../protocol/messages';
+import type { LossBenchReport, LossBenchRequest, LossBenchRow, TimingStats } from '../protocol/bench';
+import type { Request } from '../protocol/requests';
 
 export const CLIP_INIT_T = Math.log(1 / 0.07);
 export const SIGLIP_INIT_B = -10;
@@ -104,7 +105,7 @@ const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /** Runs the request on the active backend (the caller switches backends). */
-export async function runLossBenchmark(req: LossBenchRequest, deps: LossBenchDeps): Promise<void> {
+export async function runLossBenchmark(req: LossBenchRequest & Request, deps: LossBenchDeps): Promise<void> {
   const backend = tf.getBackend();
   const slowRunMs = req.slowRunMs ?? 5000;
   const minRepeats = Math.max(1, req.minRepeats ?? 2);
@@ -112,7 +113,7 @@ export async function runLossBenchmark(req: LossBenchRequest, deps: LossBenchDep
   const start = performance.now();
   const rows: LossBenchRow[] = [];
   const report = (done: boolean, error?: string) =>
-    deps.post({ type: 'lossBench', id: req.id, backend: req.backend, objective: req.objective, rows: rows.map((r) => ({ ...r })), done, error });
+    deps.post({ type: 'lossBench', requestId: req.requestId, backend: req.backend, objective: req.objective, rows: rows.map((r) => ({ ...r })), done, error });
   if (backend !== req.backend) {
     report(true, `backend ${req.backend} is not active (active: ${backend})`);
     return;

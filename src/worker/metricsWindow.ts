@@ -3,7 +3,7 @@
 // Per step: loss, logit scale, grad norm, mean positive cosine, mean margin, and the objective's
 // named components plus extra scalars (e.g. clip, reg, bias), all stacked into ONE tensor and read once.
 import * as tf from '@tensorflow/tfjs';
-import type { MetricsReport } from '../protocol/messages';
+import type { MetricsReport } from '../protocol/trainer';
 
 /** One step's metrics. The window takes ownership of every tensor (disposed at flush). */
 export interface StepMetrics {

@@ -2,7 +2,8 @@
 // trainer worker, which owns the checkpoint store. A refused import reports the file and the
 // reason and stores nothing; every change is followed by a fresh list.
 import type { ClipLabDatabase } from '../data/db';
-import type { Command, ModelSummary, Report, StorageInfo } from '../protocol/messages';
+import type { Command, ModelSummary, Report } from '../protocol/trainer';
+import type { StorageInfo } from '../protocol/data';
 import { checkpointBlob, deleteModelRecord, getModelCheckpoint, listModelRecords, renameModelRecord } from '../train/checkpointStore';
 import { importModelFile } from '../train/runStorage';
 
@@ -44,16 +45,16 @@ export class ModelLibrary {
       case 'exportModel': {
         const { model, checkpoint } = await getModelCheckpoint(db, cmd.id);
         const blob = await checkpointBlob(db, checkpoint);
-        this.post({ type: 'modelFile', id: model.id, fileName: fileNameFor(model.name, checkpoint.step), blob });
+        this.post({ type: 'modelFile', requestId: cmd.requestId, id: model.id, fileName: fileNameFor(model.name, checkpoint.step), blob });
         return;
       }
       case 'importModel':
         try {
           const record = await importModelFile(db, cmd.file, cmd.file.name);
-          this.post({ type: 'modelImport', fileName: cmd.file.name, ok: true, model: summaryOf(record) });
+          this.post({ type: 'modelImport', requestId: cmd.requestId, fileName: cmd.file.name, ok: true, model: summaryOf(record) });
         } catch (e) {
           const message = e instanceof Error ? e.message : String(e);
-          this.post({ type: 'modelImport', fileName: cmd.file.name, ok: false, error: message.startsWith(cmd.file.name) ? message : `${cmd.file.name}: ${message}` });
+          this.post({ type: 'modelImport', requestId: cmd.requestId, fileName: cmd.file.name, ok: false, error: message.startsWith(cmd.file.name) ? message : `${cmd.file.name}: ${message}` });
         }
         break;
     }

@@ -6,8 +6,10 @@ import type { ClipLabDatabase } from '../data/db';
 import { ensureShapesDataset } from '../data/builtin/shapesDataset';
 import { cleanIncomplete, getDataset, readShard } from '../data/store/shardStore';
 import type { DatasetManifest } from '../data/store/types';
-import { DEFAULT_OBJECTIVE } from '../objectives/createObjective';
-import type { Report, TrainConfig } from '../protocol/messages';
+import type { Report } from '../protocol/trainer';
+import type { TrainConfig } from '../config/types';
+import { objectiveOf } from '../config/objectiveOf';
+import { configProblems } from '../config/validate';
 import { BpeTokenizer } from '../tokenizer/bpe';
 import { Run, type RunInit } from '../train/run';
 import { detachedRunDataset, storeRunDataset, type DatasetIdentity, type RunDataset } from '../train/runDataset';
@@ -23,6 +25,9 @@ export class RunLoader {
 
   /** A new run at step 0; null when `stale()` turned true while the data was prepared. */
   async newRun(config: TrainConfig, stale: () => boolean, hooks: Hooks): Promise<{ run: Run; manifest: DatasetManifest } | null> {
+    // The UI checks the same rules before it sends; a config from elsewhere (a test, a script) is checked here.
+    const problems = configProblems({ ...config, objective: objectiveOf(config) });
+    if (problems.length) throw new Error(`The run settings are not valid: ${problems.join('; ')}`);
     const db = await this.db();
     await cleanIncomplete(db); // only datasets whose writer is gone (Web Locks), never a running import
     const { manifest, fromCache } = await this.loadDataset(config, stale);
@@ -37,7 +42,7 @@ export class RunLoader {
     // Saved configs from before objectives existed have none: plain CLIP.
     const resolved: TrainConfig = {
       ...config,
-      objective: config.objective ?? DEFAULT_OBJECTIVE,
+      objective: objectiveOf(config),
       model: { ...config.model, text: { ...config.model.text, vocabSize: tokenizer.vocabSize }, image: { ...config.model.image, imageSize: manifest.imageSize } },
     };
     await this.postDataset(db, manifest, tokenizer, fromCache);

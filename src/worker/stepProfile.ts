@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { batchToTensors, disposeBatchTensors } from '../model/clipModel';
 import type { Batch } from '../data/batch';
 import { disposeStepResult, type Trainer } from '../train/trainStep';
-import type { StepProfileReport } from '../protocol/messages';
+import type { StepProfileReport } from '../protocol/bench';
 
 export type StepProfile = Pick<
   StepProfileReport,

@@ -1,6 +1,6 @@
 // Entry of the trainer Web Worker: every tensor of the app lives here.
-import type { Command, Report } from '../protocol/messages';
-import { transferablesOf } from '../protocol/messages';
+import type { Command, Report } from '../protocol/trainer';
+import { transferablesOf } from '../protocol/trainer';
 import { TrainerSession } from './trainerSession';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;

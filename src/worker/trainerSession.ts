@@ -12,7 +12,8 @@ import type { DatasetManifest } from '../data/store/types';
 import type { LabelledBatch } from '../data/store/shardReader';
 import type { Run } from '../train/run';
 import { cleanCheckpoints } from '../train/checkpointStore';
-import { type BackendChoice, type BackendInfo, type BackendName, type Command, type Report, type RunState, type TrainConfig } from '../protocol/messages';
+import type { BackendChoice, BackendName, TrainConfig } from '../config/types';
+import type { BackendInfo, Command, Report, RunState } from '../protocol/trainer';
 import { evaluateModel } from './evaluate';
 import { MetricsWindow } from './metricsWindow';
 import { yieldToEventLoop } from './yieldToEventLoop';
@@ -116,20 +117,20 @@ export class TrainerSession {
           return await this.library.handle(cmd);
         case 'benchmarkReader':
           if (this.loopRunning) throw new Error('Pause or stop training before benchmarking the data pipeline');
-          return await benchmarkReader(this.requireRun(), cmd.batches, this.post);
+          return await benchmarkReader(cmd.requestId, this.requireRun(), cmd.batches, this.post);
         case 'benchmarkLoss':
           await this.waitForLoopIfPaused();
           if (tf.getBackend() !== cmd.backend) await this.selectBackend(cmd.backend);
           return await benchmarkLoss(cmd, this.post);
         case 'profileStep':
           await this.waitForLoopIfPaused();
-          return await profileStep(cmd.id, this.run, this.backend?.active ?? (tf.getBackend() as BackendName), this.post);
+          return await profileStep(cmd.requestId, this.run, this.backend?.active ?? (tf.getBackend() as BackendName), this.post);
         case 'benchmarkCheckpoint':
           await this.waitForLoopIfPaused();
-          return await benchmarkCheckpoint(await this.openDb(), this.requireRun(), cmd.id, cmd.repeats, this.post);
+          return await benchmarkCheckpoint(await this.openDb(), this.requireRun(), cmd.requestId, cmd.repeats, this.post);
         case 'setFusedLoss':
           setFusedLossEnabled(cmd.enabled);
-          this.post({ type: 'fusedLoss', enabled: cmd.enabled, active: fusedLossActive() });
+          this.post({ type: 'fusedLoss', requestId: cmd.requestId, enabled: cmd.enabled, active: fusedLossActive() });
           if (this.backend) {
             // The status line's "loss" item follows the switch.
             this.backend = { ...this.backend, lossKernel: fusedLossActive() ? 'fused' : 'op-composed' };
@@ -138,7 +139,7 @@ export class TrainerSession {
           return;
       }
     } catch (e) {
-      this.fail(cmd.type, e);
+      this.fail(cmd.type, e, 'requestId' in cmd ? cmd.requestId : undefined);
     }
   }
 
@@ -157,12 +158,12 @@ export class TrainerSession {
     await this.waitForLoop();
   }
 
-  private fail(context: string, e: unknown): void {
+  private fail(context: string, e: unknown, requestId?: string): void {
     const message = e instanceof Error ? e.message : String(e);
     // Library commands (rename, export, import…) fail on their own: the run goes on.
     const runContext = ['init', 'setBackend', 'configure', 'start', 'resume', 'step', 'training', 'resumeModel'].includes(context);
     if (runContext) this.state = 'error';
-    this.post({ type: 'error', message, context });
+    this.post({ type: 'error', message, context, ...(requestId ? { requestId } : {}) });
     this.postStatus();
   }
 

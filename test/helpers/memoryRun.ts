@@ -1,8 +1,9 @@
 // An in-memory dataset and a small run config for Run / checkpoint tests (Node, tfjs cpu): 8×8
 // images whose colour and half follow a colour × shape caption, in shards of 16 pairs.
 import type { ShardRecord } from '../../src/data/store/types';
-import { defaultTrainConfig } from '../../src/config/defaultTrainConfig';
-import type { MetricsReport, ObjectiveConfig, TrainConfig } from '../../src/protocol/messages';
+import { defaultTrainConfig } from '../../src/config/defaults';
+import type { MetricsReport } from '../../src/protocol/trainer';
+import type { ObjectiveConfig, TrainConfig } from '../../src/config/types';
 import type { Run } from '../../src/train/run';
 import { disposeStepResult } from '../../src/train/trainStep';
 import type { RunDataset } from '../../src/train/runDataset';

@@ -1,7 +1,7 @@
 // Writes the built-in Shapes world into the shard store: deterministic from the spec
 // (same spec → same id → generated once, then read from IndexedDB), train and
 // validation splits, and a BPE tokenizer trained on the training captions.
-import type { ShapesDatasetSpec } from '../../protocol/messages';
+import type { ShapesDatasetSpec } from '../../config/types';
 import { trainBpe } from '../../tokenizer/bpe';
 import { classIndexOf, generateShapesPair, shapesClasses, SHAPES_PROMPT_TEMPLATES, type ShapesConfig } from '../shapes';
 import type { ClipLabDatabase } from '../db';

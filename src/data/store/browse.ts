@@ -4,7 +4,7 @@
 // shards holding it are read. With a query the caption mirror (`shardText`, kilobytes per
 // shard) is scanned in order, train then val, to count all matches; then only the image
 // shards holding the requested page are read. Never loads the whole dataset.
-import type { SampleItem } from '../../protocol/messages';
+import type { SampleItem } from '../../protocol/data';
 import type { DatasetManifest, ShardRecord, ShardTextRecord, Split } from './types';
 
 /** Largest page served at once. */

@@ -1,5 +1,5 @@
 // Records of the checkpoint store (src/train/checkpointStore.ts) in the app's IndexedDB.
-import type { ModelSummary } from '../../protocol/messages';
+import type { ModelSummary } from '../../protocol/trainer';
 
 /** A model in the library: its summary plus the pointer to its one current checkpoint. */
 export interface ModelRecord extends ModelSummary {

@@ -5,7 +5,7 @@
 // stores them atomically: see writeDataset). At the end it trains the BPE tokenizer on
 // the training captions and completes the manifest. Failures, cancellation and quota
 // errors become an ImportSummary; nothing is stored then (the writer rolls back).
-import type { DataReport, ImportRequest, ImportSummary, SkipReport } from '../../protocol/messages';
+import type { DataReport, ImportRequest, ImportSummary, SkipReport } from '../../protocol/data';
 import { trainBpe } from '../../tokenizer/bpe';
 import { ImportError, type ImportEvent } from '../import/types';
 import { isQuotaError } from './shardStore';

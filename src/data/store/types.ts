@@ -6,7 +6,7 @@
 // trainer speed with no decoding at all: decoding a JPEG needs createImageBitmap (async,
 // ~1 ms per image even when small) and an OffscreenCanvas read-back, far slower than a
 // training step consumes pairs. Decoding happens once, in the data worker, on import.
-import type { DatasetSpec } from '../../protocol/messages';
+import type { DatasetSpec } from '../../config/types';
 
 export type Split = 'train' | 'val';
 export const SPLITS: readonly Split[] = ['train', 'val'];

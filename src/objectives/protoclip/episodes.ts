@@ -24,11 +24,12 @@
 // episode) and are re-read; the prototypes came from a feature pass with the parameters of the
 // episode's start, so they are saved. The TF-IDF teacher is refitted (seeded, deterministic) when
 // the next episode needs it.
+import { objectiveProblems } from '../../config/validate';
 import * as tf from '@tensorflow/tfjs';
 import { IMAGE_MEAN, IMAGE_STD } from '../../data/batch';
 import type { CaptionEncoder, LabelledBatch } from '../../data/store/shardReader';
 import type { ClipModel } from '../../model/clipModel';
-import type { ObjectiveConfig } from '../../protocol/messages';
+import type { ObjectiveConfig } from '../../config/types';
 import { Rng, deriveSeed } from '../../util/prng';
 import type { BatchSource, BatchSourceSnapshot } from '../objective';
 import { defaultK, sampleEpisode } from './episode';
@@ -94,22 +95,6 @@ export interface EpisodeTiming {
 
 const macrotask = () => new Promise<void>((r) => setTimeout(r, 0));
 
-/** Validates a ProtoCLIP config against the batch size; returns problems (empty when fine). */
-export function protoclipProblems(c: ProtoclipConfig, batchSize: number): string[] {
-  const out: string[] = [];
-  const int = (v: number, min: number, what: string) => {
-    if (!(Number.isInteger(v) && v >= min)) out.push(`${what} must be an integer ≥ ${min}`);
-  };
-  int(c.episodeSize, Math.max(2, batchSize), 'ProtoCLIP episode size (at least the batch size)');
-  int(c.clusters, 0, 'ProtoCLIP prototypes K');
-  if (c.clusters > c.episodeSize) out.push('ProtoCLIP prototypes K must not exceed the episode size');
-  int(c.kmeansIterations, 1, 'k-means iterations');
-  int(c.kmeansRestarts, 1, 'k-means restarts');
-  int(c.headHidden, 1, 'ProtoCLIP head hidden');
-  int(c.headOut, 1, 'ProtoCLIP head output');
-  return out;
-}
-
 /** ProtoclipEpisodes' resumable position (see the file comment). */
 export interface EpisodesState {
   episode: number;
@@ -134,7 +119,7 @@ export class ProtoclipEpisodes implements BatchSource {
   private readonly yieldFn: () => Promise<void>;
 
   constructor(private readonly opts: EpisodeRunnerOptions) {
-    const problems = protoclipProblems(opts.config, opts.batchSize);
+    const problems = objectiveProblems(opts.config, { batchSize: opts.batchSize });
     if (problems.length) throw new Error(problems.join('; '));
     this.stepsPerEpisode = Math.floor(opts.config.episodeSize / opts.batchSize);
     this.K = opts.config.clusters || defaultK(opts.config.episodeSize);

@@ -12,7 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ClipModel } from '../../model/clipModel';
 import { clipLoss } from '../clipLoss';
-import type { ObjectiveConfig } from '../../protocol/messages';
+import type { ObjectiveConfig } from '../../config/types';
 import type { BatchSource, BatchSourceContext, Objective, ObjectiveInputs, ObjectiveOutput } from '../objective';
 import { ProtoclipEpisodes } from './episodes';
 import { ProtoHeads } from './heads';

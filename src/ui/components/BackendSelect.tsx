@@ -1,4 +1,4 @@
-import { BACKEND_NAMES, type BackendChoice } from '../../protocol/messages';
+import { BACKEND_NAMES, type BackendChoice } from '../../config/types';
 import { useStore } from '../store';
 import { chooseBackend } from '../trainerClient';
 

@@ -1,9 +1,10 @@
 import { useMemo } from 'react';
 import type uPlot from 'uplot';
-import type { ObjectiveKind } from '../../protocol/messages';
+import type { ObjectiveKind } from '../../config/types';
 import { zeroShotCaption } from '../chartCaptions';
 import { fmtNum, fmtPct } from '../format';
-import { NON_LOSS_COMPONENTS, componentLabel, objectiveOf } from '../objectives';
+import { objectiveOf } from '../../config/objectiveOf';
+import { NON_LOSS_COMPONENTS, componentLabel } from '../objectives';
 import { useStore, type StoreState } from '../store';
 import { LineChart, type SeriesSpec } from './LineChart';
 

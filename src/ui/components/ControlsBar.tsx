@@ -1,9 +1,9 @@
-import type { RunState } from '../../protocol/messages';
+import type { RunState } from '../../protocol/trainer';
 import { fmtDuration, fmtInt, fmtMs } from '../format';
 import { useStore } from '../store';
 import { send, startRun, stepRun } from '../trainerClient';
 import { useConfigProblems, useTrainPairs } from '../hooks';
-import { fittingBatchSize } from '../validate';
+import { fittingBatchSize } from '../../config/validate';
 import { PhaseProgress } from './PhaseProgress';
 
 const START_STATES: RunState[] = ['idle', 'ready', 'done', 'stopped', 'error'];

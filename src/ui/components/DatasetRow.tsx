@@ -1,4 +1,4 @@
-import type { DatasetSummary } from '../../protocol/messages';
+import type { DatasetSummary } from '../../protocol/data';
 import { browseDataset, chooseDatasetNow, deleteDataset, exportDataset } from '../dataClient';
 import { useDataStore } from '../dataStore';
 import { fmtDateTime, fmtInt, fmtMB } from '../format';

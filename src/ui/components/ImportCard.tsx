@@ -1,5 +1,5 @@
 import { useRef, useState } from 'react';
-import type { ImportFormat } from '../../protocol/messages';
+import type { ImportFormat } from '../../protocol/data';
 import { startImport } from '../dataClient';
 import { isImportRunning, useDataStore } from '../dataStore';
 import { fileKey } from '../dropFiles';

@@ -1,9 +1,10 @@
 import { useState } from 'react';
-import type { ModelSummary } from '../../protocol/messages';
+import type { ModelSummary } from '../../protocol/trainer';
 import { DeleteButton } from './DeleteButton';
 import { fmtCount, fmtDateTime, fmtInt, fmtMB, fmtNum, fmtPct } from '../format';
 import { useModelsStore } from '../modelsStore';
-import { objectiveShort, objectiveOf } from '../objectives';
+import { objectiveOf } from '../../config/objectiveOf';
+import { objectiveShort } from '../objectives';
 import { isBusy, useStore } from '../store';
 import { deleteModel, exportModel, renameModel, resumeModel } from '../trainerClient';
 

@@ -1,7 +1,7 @@
 import type { PresetName } from '../../model/config';
 import { fmtNum } from '../format';
 import { useStore } from '../store';
-import { modelProblems } from '../validate';
+import { modelProblems } from '../../config/validate';
 import { NumberField } from './NumberField';
 
 export function ModelSettings({ locked }: { locked: boolean }) {

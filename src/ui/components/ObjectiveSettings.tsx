@@ -1,6 +1,8 @@
 import { useMemo } from 'react';
-import type { ObjectiveKind } from '../../protocol/messages';
-import { OBJECTIVE_EXPLANATIONS, OBJECTIVE_KINDS, OBJECTIVE_NAMES, objectiveOf } from '../objectives';
+import type { ObjectiveKind } from '../../config/types';
+import { OBJECTIVE_KINDS } from '../../config/defaults';
+import { objectiveOf } from '../../config/objectiveOf';
+import { OBJECTIVE_EXPLANATIONS, OBJECTIVE_NAMES } from '../objectives';
 import { useStore } from '../store';
 import { NumberField } from './NumberField';
 

@@ -1,4 +1,5 @@
-import { DEFAULT_AUTOSAVE, type AutosaveConfig, type OptimConfig } from '../../protocol/messages';
+import { DEFAULT_AUTOSAVE } from '../../config/defaults';
+import type { AutosaveConfig, OptimConfig } from '../../config/types';
 import { useTrainPairs } from '../hooks';
 import { useStore } from '../store';
 import { NumberField } from './NumberField';

@@ -1,4 +1,4 @@
-import type { ShapesDatasetSpec } from '../../protocol/messages';
+import type { ShapesDatasetSpec } from '../../config/types';
 import { useStore } from '../store';
 import { HeldOutField } from './HeldOutField';
 import { NumberField } from './NumberField';
