@@ -2,7 +2,8 @@ import { defineConfig } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.mjs';
 
 // Browser tests drive Debian's Chromium (Playwright cannot download browsers here)
-// against the production build served by `vite preview` on 127.0.0.1 (a secure
+// against the test build (dist-test/: the production build plus the test hooks, `npm run build:test`)
+// served by `vite preview` on 127.0.0.1 (a secure
 // context, needed for WebGPU), with the cross-origin-isolation headers of vite.config.ts.
 // E2E_PORT: another port, so that two checkouts can run their browser tests side by side.
 const port = Number(process.env.E2E_PORT ?? 4173);
@@ -24,7 +25,7 @@ export default defineConfig({
     screenshot: 'only-on-failure',
   },
   webServer: {
-    command: `npx vite preview --host 127.0.0.1 --port ${port} --strictPort`,
+    command: `npx vite preview --host 127.0.0.1 --port ${port} --strictPort --outDir dist-test`,
     url: `http://127.0.0.1:${port}`,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,

@@ -8,8 +8,11 @@ const isolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
-export default defineConfig({
+export default defineConfig(({ mode }) => ({
   plugins: [react()],
+  // Test hooks (window.__clipLab, the workers' __clipLab*) exist only in the test build
+  // (`vite build --mode test`, which the browser tests and benchmarks drive) and under Vitest.
+  define: { __TEST_HOOKS__: JSON.stringify(mode === 'test') },
   server: { headers: isolation, port: 5173, strictPort: true },
   preview: { headers: isolation, port: 4173, strictPort: true },
   worker: { format: 'es' },
@@ -19,4 +22,4 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 60_000,
   },
-});
+}));

@@ -5,8 +5,9 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
 // (served by vite preview). Each bench prints a table and writes JSON to bench-results/.
 // `npm run bench -- kernels` runs only bench/kernels.bench.ts (Playwright filters by file name);
 // likewise `-- data` and `-- checkpoint` (checkpoint write/read time and size per preset).
-// BENCH_DIST serves another build folder than dist/ (e.g. `vite build --outDir /tmp/benchdist`).
-const DIST = process.env.BENCH_DIST ?? 'dist';
+// The benchmarks drive the test build (dist-test/, `npm run build:test`: it has the test hooks).
+// BENCH_DIST serves another build folder (e.g. `vite build --mode test --outDir /tmp/benchdist`).
+const DIST = process.env.BENCH_DIST ?? 'dist-test';
 export default defineConfig({
   testDir: '.',
   outputDir: '../test-results/bench',

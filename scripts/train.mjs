@@ -75,12 +75,12 @@ if (resumeFile) {
   if (ignored.length) console.log(`[train] --resume: the run's config comes from the file; ignoring ${ignored.map((k) => `--${k}`).join(', ')}`);
 }
 
-if (!existsSync(join(root, 'dist', 'index.html')) || args.build) {
-  console.log('[train] building the app (vite build)…');
-  execSync('npx vite build --logLevel warn', { cwd: root, stdio: 'inherit' });
+if (!existsSync(join(root, 'dist-test', 'index.html')) || args.build) {
+  console.log('[train] building the app with its test hooks (vite build --mode test)…');
+  execSync('npx vite build --mode test --outDir dist-test --logLevel warn', { cwd: root, stdio: 'inherit' });
 }
 
-const server = await preview({ root, preview: { port: 4180, strictPort: false, host: '127.0.0.1' }, logLevel: 'warn' });
+const server = await preview({ root, build: { outDir: 'dist-test' }, preview: { port: 4180, strictPort: false, host: '127.0.0.1' }, logLevel: 'warn' });
 const url = server.resolvedUrls.local[0];
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });

@@ -1,27 +1,33 @@
-import { DataView } from './ui/components/DataView';
 import { ErrorBanner } from './ui/components/ErrorBanner';
 import { Header } from './ui/components/Header';
-import { ModelsView } from './ui/components/ModelsView';
+import { LinkNotice } from './ui/components/LinkNotice';
 import { ResumeBanner } from './ui/components/ResumeBanner';
 import { RunSidebar } from './ui/components/RunSidebar';
 import { StatusLine } from './ui/components/StatusLine';
 import { TabBar } from './ui/components/TabBar';
-import { TrainView } from './ui/components/TrainView';
-import { useStore } from './ui/store';
+import { routeOf } from './ui/routes';
+import { useRoute } from './ui/stores/routeStore';
 
 export function App() {
-  const view = useStore((s) => s.view);
+  const view = useRoute((s) => s.view);
+  const { id, View } = routeOf(view);
   return (
     <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to the main area
+      </a>
       <Header />
       <div className="app-body">
-        <RunSidebar />
-        <main className="main">
+        <main className="main" id="main" tabIndex={-1}>
           <TabBar />
+          <LinkNotice />
           <ErrorBanner />
           <ResumeBanner />
-          {view === 'train' ? <TrainView /> : view === 'data' ? <DataView /> : <ModelsView />}
+          <div className="view-panel" id={`panel-${id}`} role="tabpanel" aria-labelledby={`tab-${id}`}>
+            <View />
+          </div>
         </main>
+        <RunSidebar />
       </div>
       <StatusLine />
     </div>

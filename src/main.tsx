@@ -4,8 +4,11 @@ import { App } from './App';
 import './ui/styles.css';
 import { startDataClient } from './ui/dataClient';
 import { startTrainerClient } from './ui/trainerClient';
+import { startUrlSync } from './ui/urlSync';
 
-// The workers are created once, outside React (StrictMode double-mounts effects).
+// The address's run settings first (the worker's init reads the backend choice), then the workers,
+// created once, outside React (StrictMode double-mounts effects).
+startUrlSync();
 startTrainerClient();
 startDataClient();
 

@@ -125,7 +125,7 @@ export function heldOutProblems(names: readonly string[]): string[] {
   return out;
 }
 
-function shapesProblems(d: ShapesDatasetSpec, batchSize: number): string[] {
+export function shapesProblems(d: ShapesDatasetSpec, batchSize: number): string[] {
   const out: string[] = [];
   const push: Push = (p) => out.push(p);
   int(push, d.seed, 0, 'the Shapes seed', 2 ** 32 - 1);
@@ -138,9 +138,9 @@ function shapesProblems(d: ShapesDatasetSpec, batchSize: number): string[] {
   return out;
 }
 
-/** Problems that block Start / Step (empty when the config is runnable). */
-export function configProblems(c: TrainConfig, data?: DataContext): string[] {
-  const out = modelProblems(c.model);
+/** Batch size, steps, seed, report / evaluation / auto-save intervals. */
+export function computeProblems(c: Pick<TrainConfig, 'batchSize' | 'steps' | 'seed' | 'reportEvery' | 'evalEvery' | 'autosave'>): string[] {
+  const out: string[] = [];
   const push: Push = (p) => out.push(p);
   int(push, c.batchSize, 2, 'batch size (contrastive learning needs negatives)', 65536);
   int(push, c.steps, 1, 'steps', 10_000_000);
@@ -151,6 +151,14 @@ export function configProblems(c: TrainConfig, data?: DataContext): string[] {
     int(push, c.autosave.everySteps, 0, 'auto-save steps');
     nonNeg(push, c.autosave.everySeconds, 'auto-save seconds');
   }
+  return out;
+}
+
+/** Problems that block Start / Step (empty when the config is runnable). */
+export function configProblems(c: TrainConfig, data?: DataContext): string[] {
+  const out = modelProblems(c.model);
+  const push: Push = (p) => out.push(p);
+  out.push(...computeProblems(c));
   out.push(...optimProblems(c.optim));
   out.push(...objectiveProblems(c.objective, { batchSize: c.batchSize, maxLogitScale: c.model.maxLogitScale }));
   const ds = c.dataset;

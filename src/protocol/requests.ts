@@ -23,7 +23,7 @@ interface Pending<T> {
 }
 
 /** Requests awaiting their answers: `track` returns a promise, `settle` delivers an answer or error. */
-export class PendingRequests<T extends { requestId?: string }> {
+export class PendingRequests<T extends object> {
   private readonly pending = new Map<string, Pending<T>>();
 
   get size(): number {
@@ -40,9 +40,9 @@ export class PendingRequests<T extends { requestId?: string }> {
 
   /** Delivers an answer; returns false when nobody waits for it (stale or unsolicited). */
   settle(answer: T): boolean {
-    const id = answer.requestId;
-    const p = id === undefined ? undefined : this.pending.get(id);
-    if (!p || id === undefined) return false;
+    const id = (answer as { requestId?: unknown }).requestId;
+    const p = typeof id === 'string' ? this.pending.get(id) : undefined;
+    if (!p || typeof id !== 'string') return false;
     if (p.isFinal(answer)) {
       this.pending.delete(id);
       p.resolve(answer);

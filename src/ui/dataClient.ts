@@ -2,8 +2,10 @@
 // sends DataCommands, dispatches every DataReport into the data store. The UI never
 // parses files itself; File objects are handed to the worker as they are.
 import type { DataCommand, DataReport, ImportFormat } from '../protocol/data';
-import { BROWSE_PAGE, useDataStore, type DataState } from './dataStore';
-import { useStore } from './store';
+import { BROWSE_PAGE, useDataStore, type DataState } from './stores/dataStore';
+import { reportError as addAppError } from './stores/errorsStore';
+import { useSettings } from './stores/settingsStore';
+import { installTestHook } from './testHook';
 import { downloadBlob } from './download';
 import { newRequestId } from '../protocol/requests';
 
@@ -19,8 +21,7 @@ function errorText(e: unknown): string {
 
 /** Reports an error of the data side in the data store and in the app's error banner. */
 function reportError(message: string, context: string): void {
-  useDataStore.getState().addError(message, context);
-  useStore.getState().addError(message, `data · ${context}`);
+  addAppError(message, `data · ${context}`);
 }
 
 /** Sends one command to the data worker (and notes it in the data store). */
@@ -54,11 +55,11 @@ function onReport(r: DataReport): void {
       sendData({ type: 'listDatasets' });
       if (r.type === 'builtinReady' && useDataStore.getState().builtin.wanted) {
         useDataStore.getState().dropBuiltinWish();
-        useStore.getState().chooseDataset({ kind: 'stored', id: r.id });
+        useSettings.getState().chooseDataset({ kind: 'stored', id: r.id });
       }
       return;
     case 'dataError':
-      useStore.getState().addError(r.message, `data · ${r.context}`);
+      addAppError(r.message, `data · ${r.context}`);
       return;
     default:
       return;
@@ -69,7 +70,7 @@ function onReport(r: DataReport): void {
 /** Creates the data worker (once), wires it into the store and lists the datasets. */
 export function startDataClient(): void {
   if (worker) return;
-  window.__clipLab = { ...window.__clipLab, sendData, getDataState: () => useDataStore.getState() };
+  if (__TEST_HOOKS__) installTestHook({ sendData });
   const ds = useDataStore.getState();
   ds.setWorkerStatus('starting');
   try {
@@ -78,7 +79,7 @@ export function startDataClient(): void {
     worker = null;
     const msg = `Could not start the data worker: ${errorText(e)}`;
     useDataStore.getState().setWorkerStatus('error', msg);
-    useDataStore.getState().addError(msg, 'worker');
+    reportError(msg, 'worker');
     return;
   }
   const w = worker;
@@ -96,7 +97,7 @@ export function startDataClient(): void {
       // The Data tab and the Run sidebar show this state; the error list keeps it for tests.
       const msg = `The data worker failed to load${ev?.message ? `: ${ev.message}` : ' (src/worker/data.worker.ts)'}${where}`;
       store.setWorkerStatus('error', msg);
-      store.addError(msg, 'worker');
+      reportError(msg, 'worker');
       return;
     }
     reportError(`Data worker error: ${ev.message}${where}`, 'worker');
@@ -151,7 +152,7 @@ export interface ImportOptions {
 
 /** Starts an import at the model's image size and vocabulary target; returns the job id. */
 export function startImport(o: ImportOptions): string {
-  const { model } = useStore.getState().config;
+  const { model } = useSettings.getState().config;
   const jobId = newJobId();
   sendData({
     type: 'import',
@@ -179,7 +180,7 @@ export function refreshDatasets(): void {
 export function deleteDataset(id: string): void {
   sendData({ type: 'deleteDataset', id });
   // The training choice must not point at a deleted dataset.
-  const s = useStore.getState();
+  const s = useSettings.getState();
   if (s.config.dataset.kind === 'stored' && s.config.dataset.id === id) s.chooseShapes();
   sendData({ type: 'listDatasets' });
   // Ask again later in case the first answer came before the deletion finished.
@@ -199,14 +200,14 @@ export function browseDataset(id: string, offset = 0, query = ''): void {
 
 /** Asks the worker for Fashion-MNIST at the model's image size; builtinReady selects it. */
 export function chooseFashionMnist(): void {
-  const { model } = useStore.getState().config;
+  const { model } = useSettings.getState().config;
   sendData({ type: 'ensureBuiltin', requestId: newRequestId('f'), name: 'fashion-mnist', imageSize: model.image.imageSize, vocabSize: model.text.vocabSize });
 }
 
 /** Trains on the Shapes world or a stored dataset; drops a pending built-in choice. */
 export function chooseDatasetNow(choice: { kind: 'shapes' } | { kind: 'stored'; id: string }): void {
   useDataStore.getState().dropBuiltinWish();
-  const s = useStore.getState();
+  const s = useSettings.getState();
   if (choice.kind === 'shapes') s.chooseShapes();
   else s.chooseDataset({ kind: 'stored', id: choice.id });
 }

@@ -1,14 +1,24 @@
-// The test hook on `window.__clipLab` (e2e tests send commands and read the UI state).
-import type { Command } from '../protocol/trainer';
+// The test hook on `window.__clipLab`, installed only in the test build (`__TEST_HOOKS__`): the
+// browser tests and benchmarks send commands and read the UI state through it. `getState()` is one
+// merged view of the small stores (settings, telemetry, history, errors, bench) plus the route.
 import type { DataCommand } from '../protocol/data';
-import type { DataState } from './dataStore';
-import type { ModelsState } from './modelsStore';
-import type { StoreState } from './store';
+import type { Command, Report } from '../protocol/trainer';
+import { applyReport, beginRun } from './applyReport';
+import { useBench } from './stores/benchStore';
+import { useDataStore, type DataState } from './stores/dataStore';
+import { useErrors } from './stores/errorsStore';
+import { useHistory } from './stores/historyStore';
+import { useModelsStore, type ModelsState } from './stores/modelsStore';
+import { useRoute } from './stores/routeStore';
+import { useSettings } from './stores/settingsStore';
+import { useTelemetry } from './stores/telemetryStore';
 
 export interface ClipLabHook {
   /** Sends a command to the trainer worker. */
   send: (cmd: Command) => void;
-  getState: () => StoreState;
+  /** Sends a request (a command with a requestId) and resolves with its answer. */
+  request: (cmd: Command & { requestId: string }) => Promise<Report>;
+  getState: () => Record<string, unknown>;
   /** Sends a command to the data worker. */
   sendData: (cmd: DataCommand) => void;
   getDataState: () => DataState;
@@ -20,4 +30,23 @@ declare global {
   interface Window {
     __clipLab?: Partial<ClipLabHook>;
   }
+}
+
+function mergedState(): Record<string, unknown> {
+  const route = useRoute.getState();
+  return {
+    ...useSettings.getState(),
+    ...useTelemetry.getState(),
+    ...useHistory.getState(),
+    ...useErrors.getState(),
+    ...useBench.getState(),
+    view: route.view,
+    setView: route.navigate,
+    beginRun,
+    applyReport,
+  };
+}
+
+export function installTestHook(part: Partial<ClipLabHook>): void {
+  window.__clipLab = { ...window.__clipLab, getState: mergedState, getDataState: () => useDataStore.getState(), getModels: () => useModelsStore.getState(), ...part };
 }

@@ -1,18 +1,23 @@
-// Owns the trainer Web Worker: sends Commands, dispatches every Report into the store.
-// The UI never imports tfjs; all tensors live in the worker.
+// Owns the trainer Web Worker: sends Commands, routes every Report to its store (applyReport.ts),
+// and settles requests by their id. The UI never imports tfjs; all tensors live in the worker.
+import { withObjective } from '../config/objectiveOf';
 import type { BackendChoice } from '../config/types';
+import { PendingRequests, newRequestId } from '../protocol/requests';
 import type { Command, Report } from '../protocol/trainer';
+import { applyReport, beginRun } from './applyReport';
 import { refreshDatasets } from './dataClient';
 import { downloadBlob } from './download';
-import { useModelsStore } from './modelsStore';
-import { withObjective } from '../config/objectiveOf';
-import { newRequestId } from '../protocol/requests';
-import { useStore } from './store';
-import './testHook';
+import { reportError } from './stores/errorsStore';
+import { useModelsStore } from './stores/modelsStore';
+import { useSettings } from './stores/settingsStore';
+import { useTelemetry } from './stores/telemetryStore';
+import { installTestHook } from './testHook';
 
 let worker: Worker | null = null;
 /** Commands sent before the worker exists are queued (e.g. during a failed start). */
 const pending: Command[] = [];
+/** Requests awaiting their answer (the report with the same requestId, or an error report). */
+const requests = new PendingRequests<Report>();
 
 function isReport(x: unknown): x is Report {
   return typeof x === 'object' && x !== null && typeof (x as { type?: unknown }).type === 'string';
@@ -27,41 +32,58 @@ export function send(cmd: Command): void {
   try {
     worker.postMessage(cmd);
   } catch (e) {
-    useStore.getState().addError(e instanceof Error ? e.message : String(e), `send ${cmd.type}`);
+    reportError(e instanceof Error ? e.message : String(e), `send ${cmd.type}`);
   }
+}
+
+/** Sends a command that expects one answer; resolves with it (a loss benchmark: with its last report). */
+export function request(cmd: Command & { requestId: string }): Promise<Report> {
+  const answer = requests.track(cmd.requestId, (r) => r.type !== 'lossBench' || r.done);
+  send(cmd);
+  return answer;
 }
 
 /** Creates the worker (once), wires reports into the store and sends `init`. */
 export function startTrainerClient(): void {
   if (worker) return;
-  const store = useStore.getState();
-  window.__clipLab = { ...window.__clipLab, send, getState: () => useStore.getState(), getModels: () => useModelsStore.getState() };
+  if (__TEST_HOOKS__) installTestHook({ send, request });
   try {
     worker = new Worker(new URL('../worker/trainer.worker.ts', import.meta.url), { type: 'module', name: 'clip-lab-trainer' });
   } catch (e) {
-    store.addError(`Could not start the trainer worker: ${e instanceof Error ? e.message : String(e)}`, 'worker');
-    store.setLocalState('error');
+    reportError(`Could not start the trainer worker: ${e instanceof Error ? e.message : String(e)}`, 'worker');
+    useTelemetry.getState().setLocalState('error');
     return;
   }
   worker.onmessage = (e: MessageEvent<unknown>) => {
     if (!isReport(e.data)) return;
-    useStore.getState().applyReport(e.data);
+    applyReport(e.data);
     afterReport(e.data);
+    settle(e.data);
   };
   worker.onmessageerror = () => {
-    useStore.getState().addError('A message from the trainer could not be decoded', 'worker');
+    reportError('A message from the trainer could not be decoded', 'worker');
   };
   worker.onerror = (e: ErrorEvent) => {
     e.preventDefault();
     const where = e.filename ? ` (${e.filename.split('/').pop()}:${e.lineno})` : '';
-    const s = useStore.getState();
-    s.addError(`Trainer worker error: ${e.message || 'the worker script failed to load'}${where}`, 'worker');
-    s.setLocalState('error');
+    const message = `Trainer worker error: ${e.message || 'the worker script failed to load'}${where}`;
+    reportError(message, 'worker');
+    useTelemetry.getState().setLocalState('error');
+    requests.failAll(new Error(message));
   };
-  send({ type: 'init', backend: store.backendChoice });
+  send({ type: 'init', backend: useSettings.getState().backendChoice });
   // The library (and an unfinished run to offer for resuming) as soon as the worker is up.
   send({ type: 'listModels' });
   for (const cmd of pending.splice(0)) send(cmd);
+}
+
+/** An answer settles its request; an error report with a requestId rejects it. */
+function settle(r: Report): void {
+  if (r.type === 'error') {
+    if (r.requestId) requests.fail(r.requestId, new Error(r.message));
+    return;
+  }
+  requests.settle(r);
 }
 
 /** Side effects of reports beyond the stores: downloads, and a fresh library after a save. */
@@ -121,20 +143,18 @@ export function importModelFiles(files: readonly File[]): void {
 
 /** Start: configure with the current settings, then start. */
 export function startRun(): void {
-  const s = useStore.getState();
-  const config = withObjective(structuredClone(s.config));
-  s.beginRun(config);
+  const config = withObjective(structuredClone(useSettings.getState().config));
+  beginRun(config);
   send({ type: 'configure', config });
   send({ type: 'start' });
 }
 
 /** One step: configures first when no model is ready (idle / done / stopped / error). */
 export function stepRun(): void {
-  const s = useStore.getState();
-  const state = s.status.state;
+  const state = useTelemetry.getState().status.state;
   if (state !== 'ready' && state !== 'paused') {
-    const config = withObjective(structuredClone(s.config));
-    s.beginRun(config);
+    const config = withObjective(structuredClone(useSettings.getState().config));
+    beginRun(config);
     send({ type: 'configure', config });
   }
   send({ type: 'step' });
@@ -142,6 +162,6 @@ export function stepRun(): void {
 
 /** Persists the backend choice and asks the worker to switch. */
 export function chooseBackend(choice: BackendChoice): void {
-  useStore.getState().setBackendChoice(choice);
+  useSettings.getState().setBackendChoice(choice);
   send({ type: 'setBackend', backend: choice });
 }

@@ -1,6 +1,7 @@
 // Entry of the trainer Web Worker: every tensor of the app lives here.
 import type { Command, Report } from '../protocol/trainer';
 import { transferablesOf } from '../protocol/trainer';
+import { installWorkerTestHooks } from './testHooks';
 import { TrainerSession } from './trainerSession';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -18,17 +19,4 @@ scope.onmessage = (e: MessageEvent<Command>) => {
   queue = queue.then(() => session.handle(cmd));
 };
 
-// Test hook: the browser tests run tfjs checks (e.g. the WebGPU transpose canary)
-// inside this worker through Playwright's worker.evaluate.
-import * as tf from '@tensorflow/tfjs';
-(globalThis as unknown as { __clipLabTf: typeof tf }).__clipLabTf = tf;
-
-// Test hook: the fused-kernel browser tests compare the fused and op-composed losses in this worker.
-import { clipLossComposed } from '../objectives/clipLoss';
-import { siglipLossComposed } from '../objectives/siglipObjective';
-import { clipLossFused, siglipLossFused, fusedLossActive } from '../kernels/fusedLoss';
-(globalThis as unknown as { __clipLabLosses: object }).__clipLabLosses = { clipLossComposed, siglipLossComposed, clipLossFused, siglipLossFused, fusedLossActive };
-
-// Test hooks: the checkpoint tests inject storage faults and read the held run's embeddings.
-import { checkpointFaults } from '../train/checkpointStore';
-(globalThis as unknown as { __clipLabCheckpoint: object }).__clipLabCheckpoint = { faults: checkpointFaults, session };
+if (__TEST_HOOKS__) installWorkerTestHooks(session);

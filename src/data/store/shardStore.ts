@@ -71,7 +71,7 @@ export function isQuotaError(e: unknown): boolean {
  * (as a full disk would), before anything of that shard is stored.
  */
 function simulatedQuotaFailure(writeNumber: number): DOMException | null {
-  const n = (globalThis as { __clipLabFailWritesAfter?: unknown }).__clipLabFailWritesAfter;
+  const n = __TEST_HOOKS__ ? (globalThis as { __clipLabFailWritesAfter?: unknown }).__clipLabFailWritesAfter : undefined;
   if (typeof n === 'number' && n >= 1 && writeNumber === Math.floor(n)) {
     return new DOMException(`Simulated quota exceeded at shard write ${writeNumber}`, 'QuotaExceededError');
   }

@@ -1,5 +1,6 @@
 import { BACKEND_NAMES, type BackendChoice } from '../../config/types';
-import { useStore } from '../store';
+import { useSettings } from '../stores/settingsStore';
+import { useTelemetry } from '../stores/telemetryStore';
 import { chooseBackend } from '../trainerClient';
 
 const LABELS: Record<BackendChoice, string> = {
@@ -11,8 +12,8 @@ const LABELS: Record<BackendChoice, string> = {
 };
 
 export function BackendSelect({ locked }: { locked: boolean }) {
-  const choice = useStore((s) => s.backendChoice);
-  const backend = useStore((s) => s.backend);
+  const choice = useSettings((s) => s.backendChoice);
+  const backend = useTelemetry((s) => s.backend);
   const candidates = backend?.candidates ?? [];
 
   return (

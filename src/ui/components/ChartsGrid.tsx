@@ -5,7 +5,8 @@ import { zeroShotCaption } from '../chartCaptions';
 import { fmtNum, fmtPct } from '../format';
 import { objectiveOf } from '../../config/objectiveOf';
 import { NON_LOSS_COMPONENTS, componentLabel } from '../objectives';
-import { useStore, type StoreState } from '../store';
+import { useTelemetry, type TelemetryState } from '../stores/telemetryStore';
+import { useSettings } from '../stores/settingsStore';
 import { LineChart, type SeriesSpec } from './LineChart';
 
 // ---- colours (match styles.css)
@@ -16,8 +17,8 @@ const PURPLE = '#b48ef0';
 const GREY = '#8d99b0';
 const TERM_COLOURS = [ORANGE, GREEN, PURPLE, '#ef7bb4', '#5bd0e0', '#f0c05b'];
 
-const metricsVersion = (s: StoreState) => s.metricsVersion;
-const evalsVersion = (s: StoreState) => s.evals;
+const metricsVersion = (s: TelemetryState) => s.metricsVersion;
+const evalsVersion = (s: TelemetryState) => s.evals;
 
 /** Exponential moving average, bias-corrected (as in TensorBoard smoothing). */
 function ema(values: number[], beta: number): number[] {
@@ -39,8 +40,9 @@ function ema(values: number[], beta: number): number[] {
 
 const nullify = (a: number[]): (number | null)[] => a.map((v) => (Number.isFinite(v) ? v : null));
 
-/** The objective of the run on screen (the settings' one before any run). */
-const shownObjective = (s: StoreState): ObjectiveKind => objectiveOf(s.runConfig ?? s.config).kind;
+/** The config of the run on screen (the settings' one before any run). */
+const shownConfig = (s: TelemetryState) => s.runConfig ?? useSettings.getState().config;
+const shownObjective = (s: TelemetryState): ObjectiveKind => objectiveOf(shownConfig(s)).kind;
 
 // ---- loss
 const lossSeries: SeriesSpec[] = [
@@ -48,10 +50,10 @@ const lossSeries: SeriesSpec[] = [
   { label: 'smoothed', stroke: BLUE, width: 2 },
   { label: 'chance ln B', stroke: GREY, width: 1, dash: [6, 4] },
 ];
-function lossData(s: StoreState): uPlot.AlignedData {
+function lossData(s: TelemetryState): uPlot.AlignedData {
   const x = s.metrics.column('step');
   const loss = s.metrics.column('loss');
-  const b = s.runConfig?.batchSize ?? s.config.batchSize;
+  const b = shownConfig(s).batchSize;
   // ln B is the loss of random guessing for a softmax over the batch, not for SigLIP's sigmoid loss.
   const chance = shownObjective(s) === 'siglip' ? null : Math.log(b);
   return [x, nullify(loss), nullify(ema(loss, 0.95)), x.map(() => chance)];
@@ -75,7 +77,7 @@ function termsSeries(names: readonly string[]): SeriesSpec[] {
     ...termNames(names).map<SeriesSpec>((n, i) => ({ label: componentLabel(n), stroke: TERM_COLOURS[i % TERM_COLOURS.length]!, width: 1.5 })),
   ];
 }
-function termsData(s: StoreState): uPlot.AlignedData {
+function termsData(s: TelemetryState): uPlot.AlignedData {
   const x = s.metrics.column('step');
   // Lightly smoothed: per-step terms of a small batch are noisy.
   const smooth = (a: number[]) => nullify(ema(a, 0.8));
@@ -89,7 +91,7 @@ const posSeries: SeriesSpec[] = [
   { label: 'mean margin', stroke: 'rgba(180, 142, 240, 0.4)', width: 1 },
   { label: 'margin smoothed', stroke: PURPLE, width: 2 },
 ];
-function posData(s: StoreState): uPlot.AlignedData {
+function posData(s: TelemetryState): uPlot.AlignedData {
   const pos = s.metrics.column('meanPositive');
   const margin = s.metrics.column('meanMargin');
   // A trainer that does not report these yet: an empty chart rather than a flat nothing.
@@ -99,7 +101,7 @@ function posData(s: StoreState): uPlot.AlignedData {
 
 // ---- logit scale
 const scaleSeries: SeriesSpec[] = [{ label: 's = exp t', stroke: ORANGE, width: 2 }];
-function scaleData(s: StoreState): uPlot.AlignedData {
+function scaleData(s: TelemetryState): uPlot.AlignedData {
   return [s.metrics.column('step'), nullify(s.metrics.column('logitScale'))];
 }
 const SCALE_CAPTIONS: Record<ObjectiveKind, string> = {
@@ -112,7 +114,7 @@ const SCALE_CAPTIONS: Record<ObjectiveKind, string> = {
 
 // ---- SigLIP bias
 const biasSeries: SeriesSpec[] = [{ label: 'bias b', stroke: '#ef7bb4', width: 2 }];
-function biasData(s: StoreState): uPlot.AlignedData {
+function biasData(s: TelemetryState): uPlot.AlignedData {
   const b = s.metrics.componentColumn('bias');
   if (!b.some(Number.isFinite)) return [[], []];
   return [s.metrics.column('step'), nullify(b)];
@@ -123,7 +125,7 @@ const protoSeries: SeriesSpec[] = [
   { label: 'prototype accuracy', stroke: GREEN, width: 2 },
   { label: 's_p / 100', stroke: ORANGE, width: 1.5 },
 ];
-function protoData(s: StoreState): uPlot.AlignedData {
+function protoData(s: TelemetryState): uPlot.AlignedData {
   const acc = s.metrics.componentColumn('protoAcc');
   if (!acc.some(Number.isFinite)) return [[], [], []];
   return [s.metrics.column('step'), nullify(acc), nullify(s.metrics.componentColumn('protoScale').map((x) => x / 100))];
@@ -131,13 +133,13 @@ function protoData(s: StoreState): uPlot.AlignedData {
 
 // ---- learning rate
 const lrSeries: SeriesSpec[] = [{ label: 'learning rate', stroke: PURPLE, width: 2, fmt: (v) => fmtNum(v, 3) }];
-function lrData(s: StoreState): uPlot.AlignedData {
+function lrData(s: TelemetryState): uPlot.AlignedData {
   return [s.metrics.column('step'), nullify(s.metrics.column('lr'))];
 }
 
 // ---- throughput
 const speedSeries: SeriesSpec[] = [{ label: 'pairs/s', stroke: GREEN, width: 2, fmt: (v) => fmtNum(v, 3) }];
-function speedData(s: StoreState): uPlot.AlignedData {
+function speedData(s: TelemetryState): uPlot.AlignedData {
   return [s.metrics.column('step'), nullify(s.metrics.column('pairsPerSec'))];
 }
 
@@ -147,7 +149,7 @@ const zsSeries: SeriesSpec[] = [
   { label: 'held-out', stroke: ORANGE, width: 2, fmt: (v) => fmtPct(v) },
   { label: 'chance', stroke: GREY, width: 1, dash: [6, 4], fmt: (v) => fmtPct(v) },
 ];
-function zsData(s: StoreState): uPlot.AlignedData {
+function zsData(s: TelemetryState): uPlot.AlignedData {
   const e = s.evals;
   const chance = s.numClasses > 0 ? 1 / s.numClasses : null;
   return [
@@ -163,7 +165,7 @@ const gapSeries: SeriesSpec[] = [
   { label: 'gap ‖ū − v̄‖', stroke: PURPLE, width: 2 },
   { label: 'mean positive cos', stroke: GREEN, width: 2 },
 ];
-function gapData(s: StoreState): uPlot.AlignedData {
+function gapData(s: TelemetryState): uPlot.AlignedData {
   const e = s.evals;
   return [e.map((p) => p.step), e.map((p) => (Number.isFinite(p.gap) ? p.gap : null)), e.map((p) => (Number.isFinite(p.meanPositive) ? p.meanPositive : null))];
 }
@@ -175,16 +177,18 @@ const recallSeries: SeriesSpec[] = [
   { label: 'R@5 image→text', stroke: BLUE, width: 1, dash: [4, 3], fmt: (v) => fmtPct(v) },
   { label: 'R@5 text→image', stroke: ORANGE, width: 1, dash: [4, 3], fmt: (v) => fmtPct(v) },
 ];
-function recallData(s: StoreState): uPlot.AlignedData {
+function recallData(s: TelemetryState): uPlot.AlignedData {
   const e = s.evals;
   const f = (k: 'recallI2T1' | 'recallT2I1' | 'recallI2T5' | 'recallT2I5') => e.map((p) => (Number.isFinite(p[k]) ? p[k] : null));
   return [e.map((p) => p.step), f('recallI2T1'), f('recallT2I1'), f('recallI2T5'), f('recallT2I5')];
 }
 
 export function ChartsGrid() {
-  const kind = useStore(shownObjective);
-  const dataset = useStore((s) => s.dataset);
-  const componentNames = useStore((s) => s.componentNames);
+  const runConfig = useTelemetry((s) => s.runConfig);
+  const settingsConfig = useSettings((s) => s.config);
+  const kind = objectiveOf(runConfig ?? settingsConfig).kind;
+  const dataset = useTelemetry((s) => s.dataset);
+  const componentNames = useTelemetry((s) => s.componentNames);
   const terms = useMemo(() => termsSeries(componentNames), [componentNames]);
   const termsKey = termNames(componentNames).join('|');
   const showBias = kind === 'siglip' || componentNames.includes('bias');
@@ -192,8 +196,8 @@ export function ChartsGrid() {
 
   return (
     <section className="charts-grid" aria-label="Training curves">
-      <LineChart title="Loss" caption={LOSS_CAPTIONS[kind]} yLabel="nats" series={lossSeries} version={metricsVersion} data={lossData} />
-      <LineChart
+      <LineChart source={useTelemetry} title="Loss" caption={LOSS_CAPTIONS[kind]} yLabel="nats" series={lossSeries} version={metricsVersion} data={lossData} />
+      <LineChart source={useTelemetry}
         title="Loss terms"
         caption="The objective's weighted terms as they enter the loss (they add up to the total); smoothed. Plain CLIP has one term."
         yLabel="nats"
@@ -202,7 +206,7 @@ export function ChartsGrid() {
         version={metricsVersion}
         data={termsData}
       />
-      <LineChart
+      <LineChart source={useTelemetry}
         title="Positive similarity and margin"
         caption="Mean S_ii (cosine of matching pairs) and mean margin S_ii − max_{j≠i} S_ij over each batch. The positive-pair regulariser should raise both vs plain CLIP at equal steps: compare runs below."
         yLabel="cosine"
@@ -211,9 +215,9 @@ export function ChartsGrid() {
         data={posData}
         emptyText="No per-step similarities yet."
       />
-      <LineChart title="Logit scale s = exp t" caption={SCALE_CAPTIONS[kind]} yLabel="s" series={scaleSeries} version={metricsVersion} data={scaleData} />
+      <LineChart source={useTelemetry} title="Logit scale s = exp t" caption={SCALE_CAPTIONS[kind]} yLabel="s" series={scaleSeries} version={metricsVersion} data={scaleData} />
       {showBias ? (
-        <LineChart
+        <LineChart source={useTelemetry}
           title="SigLIP bias b"
           caption="Learnable bias added to every logit s·S_ij + b. Starting at −10 keeps the loss of the B² − B negative pairs small at first; without it early training is unstable."
           yLabel="b"
@@ -224,7 +228,7 @@ export function ChartsGrid() {
         />
       ) : null}
       {showProto ? (
-        <LineChart
+        <LineChart source={useTelemetry}
           title="ProtoCLIP prototypes"
           caption="Share of batch pairs whose image's nearest (back-translated) prototype is its caption's cluster, and the prototype logit scale s_p (÷100). Zero during the warm-up episode (no prototypes yet)."
           yLabel="share"
@@ -234,7 +238,7 @@ export function ChartsGrid() {
           emptyText="No prototype metrics yet."
         />
       ) : null}
-      <LineChart
+      <LineChart source={useTelemetry}
         title="Zero-shot top-1"
         caption={zeroShotCaption(dataset)}
         yLabel="accuracy"
@@ -244,7 +248,7 @@ export function ChartsGrid() {
         yRange={[0, 1]}
         emptyText="Appears after the first evaluation."
       />
-      <LineChart
+      <LineChart source={useTelemetry}
         title="Modality gap ‖mean u − mean v‖"
         caption="Distance between the centres of image and text embeddings on the validation set (Liang et al. 2022); green: mean cosine of matching pairs."
         yLabel="distance / cosine"
@@ -253,7 +257,7 @@ export function ChartsGrid() {
         data={gapData}
         emptyText="Appears after the first evaluation."
       />
-      <LineChart
+      <LineChart source={useTelemetry}
         title="Retrieval recall@k"
         caption="Validation pairs (up to 1024): share of images whose own caption ranks in the top k among all captions, and the reverse."
         yLabel="recall"
@@ -263,7 +267,7 @@ export function ChartsGrid() {
         yRange={[0, 1]}
         emptyText="Appears after the first evaluation."
       />
-      <LineChart
+      <LineChart source={useTelemetry}
         title="Learning rate"
         caption="AdamW step size: linear warm-up, then cosine decay down to the minimum LR."
         yLabel="lr"
@@ -271,7 +275,7 @@ export function ChartsGrid() {
         version={metricsVersion}
         data={lrData}
       />
-      <LineChart
+      <LineChart source={useTelemetry}
         title="Throughput"
         caption="Image–caption pairs trained per second, averaged over each report window."
         yLabel="pairs/s"

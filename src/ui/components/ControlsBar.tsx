@@ -1,6 +1,7 @@
 import type { RunState } from '../../protocol/trainer';
 import { fmtDuration, fmtInt, fmtMs } from '../format';
-import { useStore } from '../store';
+import { useSettings } from '../stores/settingsStore';
+import { useTelemetry } from '../stores/telemetryStore';
 import { send, startRun, stepRun } from '../trainerClient';
 import { useConfigProblems, useTrainPairs } from '../hooks';
 import { fittingBatchSize } from '../../config/validate';
@@ -22,11 +23,11 @@ const STATE_LABEL: Record<RunState, string> = {
 };
 
 export function ControlsBar() {
-  const status = useStore((s) => s.status);
-  const recentStepMs = useStore((s) => s.recentStepMs);
+  const status = useTelemetry((s) => s.status);
+  const recentStepMs = useTelemetry((s) => s.recentStepMs);
   const problems = useConfigProblems();
-  const lossNaN = useStore((s) => s.latest !== null && !Number.isFinite(s.latest.loss));
-  const configuredSteps = useStore((s) => s.config.steps);
+  const lossNaN = useTelemetry((s) => s.latest !== null && !Number.isFinite(s.latest.loss));
+  const configuredSteps = useSettings((s) => s.config.steps);
   const { state, step } = status;
   const total = status.totalSteps || configuredSteps;
   const frac = total > 0 ? Math.min(1, step / total) : 0;
@@ -34,8 +35,8 @@ export function ControlsBar() {
   const eta = state === 'running' && msPerStep > 0 ? ((total - step) * msPerStep) / 1000 : NaN;
   const invalid = problems.length > 0;
   const trainPairs = useTrainPairs();
-  const batchSize = useStore((s) => s.config.batchSize);
-  const setConfig = useStore((s) => s.setConfig);
+  const batchSize = useSettings((s) => s.config.batchSize);
+  const setConfig = useSettings((s) => s.setConfig);
   const fitting = fittingBatchSize(trainPairs, batchSize);
 
   return (

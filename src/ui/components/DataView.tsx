@@ -6,7 +6,7 @@ import { SampleBrowser } from './SampleBrowser';
 /** The Data tab: import, stored datasets, sample browser. */
 export function DataView() {
   return (
-    <div className="data-view" id="panel-data" role="tabpanel" aria-labelledby="tab-data">
+    <div className="data-view">
       <DataWorkerNotice />
       <ImportCard />
       <DatasetsTable />

@@ -1,5 +1,5 @@
 import { restartDataClient } from '../dataClient';
-import { useDataStore } from '../dataStore';
+import { useDataStore } from '../stores/dataStore';
 
 /** Shown in the Data tab while the data worker starts, or when it could not start. */
 export function DataWorkerNotice() {

@@ -1,9 +1,10 @@
 import { fmtInt } from '../format';
-import { useStore } from '../store';
+import { useSettings } from '../stores/settingsStore';
+import { useTelemetry } from '../stores/telemetryStore';
 
 export function DatasetPanel() {
-  const ds = useStore((s) => s.dataset);
-  const shapesChosen = useStore((s) => s.config.dataset.kind === 'shapes');
+  const ds = useTelemetry((s) => s.dataset);
+  const shapesChosen = useSettings((s) => s.config.dataset.kind === 'shapes');
   return (
     <section className="card dataset-panel" aria-label="Dataset details">
       <h3 className="card-title">Dataset</h3>

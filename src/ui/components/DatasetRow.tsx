@@ -1,8 +1,9 @@
 import type { DatasetSummary } from '../../protocol/data';
 import { browseDataset, chooseDatasetNow, deleteDataset, exportDataset } from '../dataClient';
-import { useDataStore } from '../dataStore';
+import { useDataStore } from '../stores/dataStore';
 import { fmtDateTime, fmtInt, fmtMB } from '../format';
-import { isBusy, useStore } from '../store';
+import { useRoute } from '../stores/routeStore';
+import { isBusy, useTelemetry } from '../stores/telemetryStore';
 import { DeleteButton } from './DeleteButton';
 
 export interface DatasetRowProps {
@@ -19,9 +20,9 @@ export function DatasetRow({ d, builtin, generated, chosen }: DatasetRowProps) {
   const deleting = useDataStore((s) => s.deleting.includes(d.id));
   const browsing = useDataStore((s) => s.browse.id === d.id);
   const ready = useDataStore((s) => s.workerStatus === 'ready');
-  const runBusy = useStore((s) => isBusy(s.status.state));
+  const runBusy = useTelemetry((s) => isBusy(s.status.state));
   const trainingOnIt = runBusy && chosen;
-  const setView = useStore((s) => s.setView);
+  const setView = useRoute((s) => s.navigate);
   const created = fmtDateTime(d.createdAt).split(' ');
 
   return (

@@ -1,8 +1,9 @@
 import { useMemo } from 'react';
 import { chooseDatasetNow, chooseFashionMnist } from '../dataClient';
-import { isBuiltinDataset, isImportedDataset, useDataStore } from '../dataStore';
+import { isBuiltinDataset, isImportedDataset, useDataStore } from '../stores/dataStore';
 import { fmtInt } from '../format';
-import { useStore } from '../store';
+import { useRoute } from '../stores/routeStore';
+import { useSettings } from '../stores/settingsStore';
 import { ShapesSettings } from './ShapesSettings';
 import { StoredDatasetInfo } from './StoredDatasetInfo';
 
@@ -11,8 +12,8 @@ const FASHION = 'fashion-mnist';
 
 /** The Run sidebar's dataset choice: the Shapes world, Fashion-MNIST or an imported dataset. */
 export function DatasetSettings({ locked }: { locked: boolean }) {
-  const dataset = useStore((s) => s.config.dataset);
-  const setView = useStore((s) => s.setView);
+  const dataset = useSettings((s) => s.config.dataset);
+  const setView = useRoute((s) => s.navigate);
   const datasets = useDataStore((s) => s.datasets);
   const datasetsLoaded = useDataStore((s) => s.datasetsLoaded);
   const builtinIds = useDataStore((s) => s.builtinIds);

@@ -1,6 +1,6 @@
 import { refreshDatasets } from '../dataClient';
-import { isBuiltinDataset, isGeneratedDataset, useDataStore } from '../dataStore';
-import { useStore } from '../store';
+import { isBuiltinDataset, isGeneratedDataset, useDataStore } from '../stores/dataStore';
+import { useSettings } from '../stores/settingsStore';
 import { DatasetRow } from './DatasetRow';
 import { StorageLine } from './StorageLine';
 
@@ -10,7 +10,7 @@ export function DatasetsTable() {
   const loaded = useDataStore((s) => s.datasetsLoaded);
   const builtinIds = useDataStore((s) => s.builtinIds);
   const workerStatus = useDataStore((s) => s.workerStatus);
-  const chosenId = useStore((s) => (s.config.dataset.kind === 'stored' ? s.config.dataset.id : null));
+  const chosenId = useSettings((s) => (s.config.dataset.kind === 'stored' ? s.config.dataset.id : null));
 
   return (
     <section className="card datasets-card" aria-label="Stored datasets">

@@ -1,10 +1,10 @@
-import { useStore } from '../store';
+import { useErrors } from '../stores/errorsStore';
 
 /** Dismissible list of ErrorReport messages (rendered as plain text). */
 export function ErrorBanner() {
-  const errors = useStore((s) => s.errors);
-  const dismissError = useStore((s) => s.dismissError);
-  const clearErrors = useStore((s) => s.clearErrors);
+  const errors = useErrors((s) => s.errors);
+  const dismissError = useErrors((s) => s.dismissError);
+  const clearErrors = useErrors((s) => s.clearErrors);
   if (errors.length === 0) return null;
   return (
     <div className="error-banner" role="alert" data-testid="error-banner">

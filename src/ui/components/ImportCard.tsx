@@ -1,10 +1,10 @@
 import { useRef, useState } from 'react';
 import type { ImportFormat } from '../../protocol/data';
 import { startImport } from '../dataClient';
-import { isImportRunning, useDataStore } from '../dataStore';
+import { isImportRunning, useDataStore } from '../stores/dataStore';
 import { fileKey } from '../dropFiles';
 import { fmtInt, fmtMB, truncate } from '../format';
-import { useStore } from '../store';
+import { useSettings } from '../stores/settingsStore';
 import { DropZone } from './DropZone';
 import { ImportStatus } from './ImportStatus';
 
@@ -55,8 +55,8 @@ function suggestName(files: File[], folderName: string | null): string {
 export function ImportCard() {
   const workerStatus = useDataStore((s) => s.workerStatus);
   const job = useDataStore((s) => s.importJob);
-  const imageSize = useStore((s) => s.config.model.image.imageSize);
-  const vocabSize = useStore((s) => s.config.model.text.vocabSize);
+  const imageSize = useSettings((s) => s.config.model.image.imageSize);
+  const vocabSize = useSettings((s) => s.config.model.text.vocabSize);
   const [format, setFormat] = useState<ImportFormat>('webdataset');
   const [name, setName] = useState('');
   const [files, setFiles] = useState<File[]>([]);

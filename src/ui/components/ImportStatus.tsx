@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { cancelImport } from '../dataClient';
-import { useDataStore } from '../dataStore';
+import { useDataStore } from '../stores/dataStore';
 import { fmtDuration, fmtInt, fmtMB } from '../format';
 
 const SKIPS_SHOWN = 200;

@@ -1,8 +1,12 @@
+// A small uPlot line chart over a zustand store, with CSV and PNG export.
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { chartCsv, chartPng, exportFileName } from '../chartExport';
+import { downloadBlob } from '../download';
 import { fmtNum } from '../format';
-import { useStore, type StoreState } from '../store';
+import { reportError } from '../stores/errorsStore';
+import { cssColour, useColourScheme } from '../theme';
 
 export interface SeriesSpec {
   label: string;
@@ -15,7 +19,13 @@ export interface SeriesSpec {
   spanGaps?: boolean;
 }
 
-export interface LineChartProps {
+/** What a chart reads: a zustand store (its getState and subscribe). */
+export interface ChartSource<S> {
+  getState: () => S;
+  subscribe: (listener: (state: S) => void) => () => void;
+}
+
+export interface LineChartProps<S> {
   title: string;
   /** One line that explains what the chart shows. */
   caption: string;
@@ -23,10 +33,12 @@ export interface LineChartProps {
   yLabel: string;
   /** The y series (x is always the first data column). */
   series: SeriesSpec[];
-  /** Cheap selector; the chart redraws (≤ 10 Hz) when its result changes (===). */
-  version: (s: StoreState) => unknown;
-  /** Builds [x, y1, y2, …] from the store; called only when redrawing. */
-  data: (s: StoreState) => uPlot.AlignedData;
+  /** The store the chart reads. */
+  source: ChartSource<S>;
+  /** Cheap selector; the chart redraws (see scheduleRedraw) when its result changes (===). */
+  version: (s: S) => unknown;
+  /** Builds [x, y1, y2, …] from the store; called only when redrawing (and for the CSV). */
+  data: (s: S) => uPlot.AlignedData;
   /** Fixed y range; auto when omitted. */
   yRange?: [number, number];
   height?: number;
@@ -39,9 +51,8 @@ export interface LineChartProps {
   testId?: string;
 }
 
-const AXIS_STROKE = '#8d99b0';
-const GRID_STROKE = 'rgba(141, 153, 176, 0.14)';
-const MIN_REDRAW_MS = 100;
+/** At most ~5 redraws a second: enough to watch, cheap next to a training step. */
+const MIN_REDRAW_MS = 200;
 
 /** Tick labels with as many decimals as the tick spacing needs (a narrow range such as
  *  b = −10.00 … −9.99 must not read "−10, −10, −9.99"); exponent form for tiny spacings. */
@@ -66,21 +77,37 @@ function fitColumns(d: uPlot.AlignedData, n: number): uPlot.AlignedData {
 }
 
 /**
- * A small uPlot line chart that follows its container's width. It never re-renders
- * React for new data: a store subscription marks it dirty and redraws via setData at
- * most every 100 ms.
+ * A small uPlot line chart that follows its container's width. It never re-renders React for new
+ * data: a store subscription marks it dirty, and it redraws via setData at most every MIN_REDRAW_MS,
+ * inside an animation frame (none while the tab is hidden), and only while it is on screen (an
+ * IntersectionObserver; a chart scrolled back into view catches up at once).
  */
-export function LineChart(props: LineChartProps) {
+export function LineChart<S>(props: LineChartProps<S>) {
   const { title, caption, height = 190, emptyText = 'No data yet — press Start.', seriesKey = '', children, className, testId } = props;
   const hostRef = useRef<HTMLDivElement>(null);
+  const plotRef = useRef<uPlot | null>(null);
   const propsRef = useRef(props);
   propsRef.current = props;
   const [empty, setEmpty] = useState(true);
+  const scheme = useColourScheme();
 
   useEffect(() => {
     const host = hostRef.current;
     if (!host) return;
     const p = propsRef.current;
+    const axisStroke = cssColour('--muted', '#8d99b0');
+    const gridStroke = cssColour('--grid', 'rgba(141, 153, 176, 0.14)');
+    const axis = (label: string, extra: Partial<uPlot.Axis> = {}): uPlot.Axis => ({
+      label,
+      stroke: axisStroke,
+      grid: { stroke: gridStroke, width: 1 },
+      ticks: { stroke: gridStroke, width: 1 },
+      values: axisValues,
+      labelSize: 18,
+      font: '11px system-ui, sans-serif',
+      labelFont: '11px system-ui, sans-serif',
+      ...extra,
+    });
     const opts: uPlot.Options = {
       width: Math.max(120, host.clientWidth),
       height,
@@ -99,29 +126,7 @@ export function LineChart(props: LineChartProps) {
         x: { time: false },
         y: p.yRange ? { range: p.yRange } : {},
       },
-      axes: [
-        {
-          label: p.xLabel ?? 'step',
-          stroke: AXIS_STROKE,
-          grid: { stroke: GRID_STROKE, width: 1 },
-          ticks: { stroke: GRID_STROKE, width: 1 },
-          values: axisValues,
-          labelSize: 18,
-          font: '11px system-ui, sans-serif',
-          labelFont: '11px system-ui, sans-serif',
-        },
-        {
-          label: p.yLabel,
-          stroke: AXIS_STROKE,
-          grid: { stroke: GRID_STROKE, width: 1 },
-          ticks: { stroke: GRID_STROKE, width: 1 },
-          values: axisValues,
-          size: 52,
-          labelSize: 18,
-          font: '11px system-ui, sans-serif',
-          labelFont: '11px system-ui, sans-serif',
-        },
-      ],
+      axes: [axis(p.xLabel ?? 'step'), axis(p.yLabel, { size: 52 })],
       series: [
         { label: p.xLabel ?? 'step', value: (_u, v) => (v == null ? '–' : String(Math.round(v))) },
         ...p.series.map<uPlot.Series>((s) => ({
@@ -129,7 +134,7 @@ export function LineChart(props: LineChartProps) {
           stroke: s.stroke,
           width: s.width ?? 1.5,
           dash: s.dash,
-          // uPlot's default shows points where they are sparse: a single evaluation is a dot, not nothing.
+          // Points where they are sparse: a single evaluation is a dot, not nothing.
           points: { size: 6 },
           spanGaps: s.spanGaps ?? false,
           value: (_u, v) => (v == null ? '–' : (s.fmt ?? ((x: number) => fmtNum(x, 4)))(v)),
@@ -137,29 +142,49 @@ export function LineChart(props: LineChartProps) {
       ],
     };
 
-    const initial = fitColumns(p.data(useStore.getState()), p.series.length + 1);
+    const source = p.source;
+    const initial = fitColumns(p.data(source.getState()), p.series.length + 1);
     const u = new uPlot(opts, initial, host);
+    plotRef.current = u;
     if (initial[0]!.length > 0) u.setLegend({ idx: initial[0]!.length - 1 });
     setEmpty(initial[0]!.length === 0);
 
-    let lastVersion = p.version(useStore.getState());
+    let lastVersion = p.version(source.getState());
+    let dirty = false;
+    let onScreen = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let frame = 0;
     let lastDraw = 0;
     const redraw = () => {
-      timer = undefined;
+      frame = 0;
+      if (!dirty || !onScreen) return;
+      dirty = false;
       lastDraw = performance.now();
-      const d = fitColumns(propsRef.current.data(useStore.getState()), u.series.length);
+      const d = fitColumns(propsRef.current.data(source.getState()), u.series.length);
       u.setData(d);
       const n = d[0]!.length;
       if (n > 0 && (u.cursor.idx == null || (u.cursor.left ?? -1) < 0)) u.setLegend({ idx: n - 1 });
       setEmpty(n === 0);
     };
-    const unsubscribe = useStore.subscribe((s) => {
+    const scheduleRedraw = () => {
+      if (timer !== undefined || frame !== 0 || !onScreen) return;
+      timer = setTimeout(() => {
+        timer = undefined;
+        frame = requestAnimationFrame(redraw);
+      }, Math.max(0, MIN_REDRAW_MS - (performance.now() - lastDraw)));
+    };
+    const unsubscribe = source.subscribe((s) => {
       const v = propsRef.current.version(s);
       if (v === lastVersion) return;
       lastVersion = v;
-      if (timer === undefined) timer = setTimeout(redraw, Math.max(0, MIN_REDRAW_MS - (performance.now() - lastDraw)));
+      dirty = true;
+      scheduleRedraw();
     });
+    const io = new IntersectionObserver((entries) => {
+      onScreen = entries.some((e) => e.isIntersecting);
+      if (onScreen && dirty) scheduleRedraw();
+    });
+    io.observe(host);
 
     let lastWidth = host.clientWidth;
     const ro = new ResizeObserver(() => {
@@ -172,16 +197,43 @@ export function LineChart(props: LineChartProps) {
 
     return () => {
       unsubscribe();
+      io.disconnect();
       ro.disconnect();
       if (timer !== undefined) clearTimeout(timer);
+      if (frame) cancelAnimationFrame(frame);
+      plotRef.current = null;
       u.destroy();
     };
-  }, [height, seriesKey]);
+  }, [height, seriesKey, scheme]);
+
+  const exportCsv = () => {
+    const p = propsRef.current;
+    const text = chartCsv(p.xLabel ?? 'step', p.series.map((s) => s.label), p.data(p.source.getState()));
+    downloadBlob(new Blob([text], { type: 'text/csv' }), exportFileName(p.title, 'csv'));
+  };
+  const exportPng = () => {
+    const p = propsRef.current;
+    const canvas = plotRef.current?.ctx.canvas;
+    if (!canvas) return;
+    chartPng(canvas, p.title, p.series.map((s) => ({ label: s.label, colour: s.stroke })), { bg: cssColour('--panel', '#141a27'), text: cssColour('--text', '#dbe2ee') })
+      .then((blob) => downloadBlob(blob, exportFileName(p.title, 'png')))
+      .catch((e: unknown) => reportError(e instanceof Error ? e.message : String(e), `export ${p.title}`));
+  };
 
   return (
     <figure className={className ? `card chart-card ${className}` : 'card chart-card'} data-testid={testId}>
       <figcaption>
-        <h3 className="card-title">{title}</h3>
+        <div className="chart-head">
+          <h3 className="card-title">{title}</h3>
+          <span className="chart-exports">
+            <button type="button" className="link-button" onClick={exportCsv} title={`Download the data of “${title}” as CSV`} aria-label={`Download ${title} as CSV`}>
+              CSV
+            </button>
+            <button type="button" className="link-button" onClick={exportPng} disabled={empty} title={`Download “${title}” as a PNG image`} aria-label={`Download ${title} as PNG`}>
+              PNG
+            </button>
+          </span>
+        </div>
         <p className="card-caption">{caption}</p>
       </figcaption>
       {children}

@@ -2,10 +2,11 @@ import { useState } from 'react';
 import type { ModelSummary } from '../../protocol/trainer';
 import { DeleteButton } from './DeleteButton';
 import { fmtCount, fmtDateTime, fmtInt, fmtMB, fmtNum, fmtPct } from '../format';
-import { useModelsStore } from '../modelsStore';
+import { useModelsStore } from '../stores/modelsStore';
 import { objectiveOf } from '../../config/objectiveOf';
 import { objectiveShort } from '../objectives';
-import { isBusy, useStore } from '../store';
+import { useRoute } from '../stores/routeStore';
+import { isBusy, useTelemetry } from '../stores/telemetryStore';
 import { deleteModel, exportModel, renameModel, resumeModel } from '../trainerClient';
 
 /** One saved model: what it is, how far it trained, how good it is, and its actions. */
@@ -13,8 +14,8 @@ export function ModelRow({ m, current }: { m: ModelSummary; current: boolean }) 
   const [editing, setEditing] = useState(false);
   const [name, setName] = useState(m.name);
   const exporting = useModelsStore((s) => s.exporting.includes(m.id));
-  const busy = useStore((s) => isBusy(s.status.state));
-  const setView = useStore((s) => s.setView);
+  const busy = useTelemetry((s) => isBusy(s.status.state));
+  const setView = useRoute((s) => s.navigate);
   const created = fmtDateTime(m.updatedAt).split(' ');
   const load = () => {
     resumeModel(m.id);

@@ -1,14 +1,14 @@
 import type { PresetName } from '../../model/config';
 import { fmtNum } from '../format';
-import { useStore } from '../store';
+import { useSettings } from '../stores/settingsStore';
 import { modelProblems } from '../../config/validate';
 import { NumberField } from './NumberField';
 
 export function ModelSettings({ locked }: { locked: boolean }) {
-  const preset = useStore((s) => s.preset);
-  const model = useStore((s) => s.config.model);
-  const setPreset = useStore((s) => s.setPreset);
-  const updateModel = useStore((s) => s.updateModel);
+  const preset = useSettings((s) => s.preset);
+  const model = useSettings((s) => s.config.model);
+  const setPreset = useSettings((s) => s.setPreset);
+  const updateModel = useSettings((s) => s.updateModel);
   const img = model.image;
   const txt = model.text;
   const setImg = (patch: Partial<typeof img>) => updateModel((m) => ({ ...m, image: { ...m.image, ...patch } }));

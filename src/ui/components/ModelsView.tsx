@@ -1,6 +1,6 @@
 import { useRef } from 'react';
 import { fmtMB, fmtMBWhole } from '../format';
-import { useModelsStore } from '../modelsStore';
+import { useModelsStore } from '../stores/modelsStore';
 import { importModelFiles, listModels } from '../trainerClient';
 import { DropZone } from './DropZone';
 import { ModelRow } from './ModelRow';
@@ -21,7 +21,7 @@ export function ModelsView() {
   };
 
   return (
-    <div className="models-view" id="panel-models" role="tabpanel" aria-labelledby="tab-models">
+    <div className="models-view">
       <section className="card" aria-label="Saved models">
         <div className="card-head">
           <h3 className="card-title">Saved models</h3>

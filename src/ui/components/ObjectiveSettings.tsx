@@ -3,15 +3,15 @@ import type { ObjectiveKind } from '../../config/types';
 import { OBJECTIVE_KINDS } from '../../config/defaults';
 import { objectiveOf } from '../../config/objectiveOf';
 import { OBJECTIVE_EXPLANATIONS, OBJECTIVE_NAMES } from '../objectives';
-import { useStore } from '../store';
+import { useSettings } from '../stores/settingsStore';
 import { NumberField } from './NumberField';
 
 /** The Run sidebar's training objective (methods.md §1–§4) and its hyperparameters. */
 export function ObjectiveSettings({ locked }: { locked: boolean }) {
-  const raw = useStore((s) => s.config.objective as unknown);
+  const raw = useSettings((s) => s.config.objective as unknown);
   const objective = useMemo(() => objectiveOf({ objective: raw }), [raw]);
-  const setObjectiveKind = useStore((s) => s.setObjectiveKind);
-  const setObjective = useStore((s) => s.setObjective);
+  const setObjectiveKind = useSettings((s) => s.setObjectiveKind);
+  const setObjective = useSettings((s) => s.setObjective);
 
   return (
     <fieldset className="panel-section">

@@ -1,12 +1,12 @@
 import { DEFAULT_AUTOSAVE } from '../../config/defaults';
 import type { AutosaveConfig, OptimConfig } from '../../config/types';
 import { useTrainPairs } from '../hooks';
-import { useStore } from '../store';
+import { useSettings } from '../stores/settingsStore';
 import { NumberField } from './NumberField';
 
 export function OptimSettings({ locked }: { locked: boolean }) {
-  const config = useStore((s) => s.config);
-  const setConfig = useStore((s) => s.setConfig);
+  const config = useSettings((s) => s.config);
+  const setConfig = useSettings((s) => s.setConfig);
   const { optim } = config;
   const setOptim = (patch: Partial<OptimConfig>) => setConfig((c) => ({ ...c, optim: { ...c.optim, ...patch } }));
   const autosave = config.autosave ?? DEFAULT_AUTOSAVE;

@@ -1,4 +1,4 @@
-import { useStore } from '../store';
+import { useTelemetry } from '../stores/telemetryStore';
 
 const PHASE_LABEL = { backend: 'Backend', dataset: 'Dataset', model: 'Model', eval: 'Eval', training: 'Training', episode: 'Episode' } as const;
 
@@ -8,7 +8,7 @@ const PHASE_LABEL = { backend: 'Backend', dataset: 'Dataset', model: 'Model', ev
  * as a second, frozen progress bar next to the training one.
  */
 export function PhaseProgress() {
-  const p = useStore((s) => s.lastPhaseProgress);
+  const p = useTelemetry((s) => s.lastPhaseProgress);
   const frac = p && p.total > 0 ? Math.min(1, p.done / p.total) : 0;
   const active = p !== null && p.done < p.total;
   return (

@@ -1,6 +1,7 @@
 import { fmtDateTime, fmtInt } from '../format';
-import { resumeKey, useModelsStore } from '../modelsStore';
-import { isBusy, useStore } from '../store';
+import { resumeKey, useModelsStore } from '../stores/modelsStore';
+import { useRoute } from '../stores/routeStore';
+import { isBusy, useTelemetry } from '../stores/telemetryStore';
 import { resumeModel } from '../trainerClient';
 
 /**
@@ -11,8 +12,8 @@ export function ResumeBanner() {
   const offer = useModelsStore((s) => s.resumable);
   const dismissed = useModelsStore((s) => s.dismissed);
   const dismiss = useModelsStore((s) => s.dismissResume);
-  const busy = useStore((s) => isBusy(s.status.state));
-  const setView = useStore((s) => s.setView);
+  const busy = useTelemetry((s) => isBusy(s.status.state));
+  const setView = useRoute((s) => s.navigate);
   if (!offer || busy || dismissed.includes(resumeKey(offer))) return null;
   return (
     <div className="notice notice-info resume-banner" role="status" data-testid="resume-banner">

@@ -2,19 +2,20 @@ import { useMemo } from 'react';
 import type uPlot from 'uplot';
 import { fmtNum, fmtPct } from '../format';
 import { COMPARE_METRICS, alignCurves, isCompareMetric, runCurve, runDetails, type CompareMetric, type RunRecord } from '../runHistory';
-import { useStore, type StoreState } from '../store';
+import { useHistory, type HistoryState } from '../stores/historyStore';
+import { useTelemetry } from '../stores/telemetryStore';
 import { LineChart, type SeriesSpec } from './LineChart';
 
 const RUN_COLOURS = ['#5b8def', '#f0a35b', '#4fc08d', '#b48ef0', '#ef7bb4', '#5bd0e0', '#f0c05b', '#ef5b6b'];
 const runColour = (id: number): string => RUN_COLOURS[(((id - 1) % RUN_COLOURS.length) + RUN_COLOURS.length) % RUN_COLOURS.length]!;
 
-const runsVersion = (s: StoreState) => s.runsVersion;
+const runsVersion = (s: HistoryState) => s.runsVersion;
 
-function selectedRuns(s: Pick<StoreState, 'runs' | 'compareSelected'>): RunRecord[] {
+function selectedRuns(s: Pick<HistoryState, 'runs' | 'compareSelected'>): RunRecord[] {
   return s.runs.filter((r) => s.compareSelected.includes(r.id));
 }
 
-function compareData(s: StoreState): uPlot.AlignedData {
+function compareData(s: HistoryState): uPlot.AlignedData {
   const runs = selectedRuns(s);
   if (runs.length === 0) return [[]];
   const data = alignCurves(runs.map((r) => runCurve(r, s.compareMetric)));
@@ -31,13 +32,13 @@ const OUTCOME_TEXT: Record<RunRecord['outcome'], string> = {
 
 /** Overlays one metric of several kept runs (every Start is kept; the last 8 persist). */
 export function RunCompare() {
-  const runs = useStore((s) => s.runs);
-  const selected = useStore((s) => s.compareSelected);
-  const metric = useStore((s) => s.compareMetric);
-  const toggle = useStore((s) => s.toggleCompareRun);
-  const setMetric = useStore((s) => s.setCompareMetric);
-  const clearRuns = useStore((s) => s.clearRuns);
-  const running = useStore((s) => s.status.state === 'running' || s.status.state === 'paused' || s.status.state === 'preparing');
+  const runs = useHistory((s) => s.runs);
+  const selected = useHistory((s) => s.compareSelected);
+  const metric = useHistory((s) => s.compareMetric);
+  const toggle = useHistory((s) => s.toggleCompareRun);
+  const setMetric = useHistory((s) => s.setCompareMetric);
+  const clearRuns = useHistory((s) => s.clearRuns);
+  const running = useTelemetry((s) => s.status.state === 'running' || s.status.state === 'paused' || s.status.state === 'preparing');
 
   const spec = COMPARE_METRICS.find((m) => m.value === metric) ?? COMPARE_METRICS[0]!;
   const shown = useMemo(() => selectedRuns({ runs, compareSelected: selected }), [runs, selected]);
@@ -55,7 +56,7 @@ export function RunCompare() {
   const seriesKey = `${metric}:${shown.map((r) => `${r.id}=${r.label}`).join(',')}`;
 
   return (
-    <LineChart
+    <LineChart source={useHistory}
       title="Compare runs"
       caption="Every Start is kept (the last 8, also across reloads). Tick runs to overlay one metric at equal steps, e.g. plain CLIP against the positive-pair regulariser."
       yLabel={spec.yLabel}

@@ -1,4 +1,5 @@
-import { isBusy, useStore } from '../store';
+import { useSettings } from '../stores/settingsStore';
+import { isBusy, useTelemetry } from '../stores/telemetryStore';
 import { BackendSelect } from './BackendSelect';
 import { DatasetSettings } from './DatasetSettings';
 import { ModelSettings } from './ModelSettings';
@@ -6,8 +7,8 @@ import { ObjectiveSettings } from './ObjectiveSettings';
 import { OptimSettings } from './OptimSettings';
 
 export function RunSidebar() {
-  const locked = useStore((s) => isBusy(s.status.state));
-  const resetConfig = useStore((s) => s.resetConfig);
+  const locked = useTelemetry((s) => isBusy(s.status.state));
+  const resetConfig = useSettings((s) => s.resetConfig);
   return (
     <aside className="sidebar" aria-label="Run settings">
       <div className="sidebar-title">

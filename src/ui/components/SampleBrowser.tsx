@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { browseDataset } from '../dataClient';
-import { findDataset, useDataStore } from '../dataStore';
+import { findDataset, useDataStore } from '../stores/dataStore';
 import { fmtInt, truncate } from '../format';
 import { SampleImage } from './SampleImage';
 

@@ -1,11 +1,11 @@
 import type { ShapesDatasetSpec } from '../../config/types';
-import { useStore } from '../store';
+import { useSettings } from '../stores/settingsStore';
 import { HeldOutField } from './HeldOutField';
 import { NumberField } from './NumberField';
 
 /** Settings of the generated Shapes world (shown only while it is the chosen dataset). */
 export function ShapesSettings({ dataset, locked }: { dataset: ShapesDatasetSpec; locked: boolean }) {
-  const setConfig = useStore((s) => s.setConfig);
+  const setConfig = useSettings((s) => s.setConfig);
   const setDs = (patch: Partial<Omit<ShapesDatasetSpec, 'kind'>>) =>
     setConfig((c) => (c.dataset.kind === 'shapes' ? { ...c, dataset: { ...c.dataset, ...patch } } : c));
 

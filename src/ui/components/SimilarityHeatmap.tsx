@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type MouseEvent } from 'react';
 import { fmtFixed, truncate } from '../format';
-import { useStore, type SimilaritySnapshot } from '../store';
+import { useTelemetry, type SimilaritySnapshot } from '../stores/telemetryStore';
 
 // Diverging colour map for cosines in [-1, 1]: blue (negative) → dark (0) → orange (positive).
 const STOPS: [number, [number, number, number]][] = [
@@ -89,7 +89,7 @@ function draw(canvas: HTMLCanvasElement, sim: SimilaritySnapshot, L: Layout): vo
 }
 
 export function SimilarityHeatmap() {
-  const sim = useStore((s) => s.similarity);
+  const sim = useTelemetry((s) => s.similarity);
   const wrapRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const [width, setWidth] = useState(480);

@@ -1,10 +1,10 @@
 import { fmtCount, fmtInt, fmtMB, fmtMs, fmtPct } from '../format';
-import { useModelsStore } from '../modelsStore';
-import { useStore } from '../store';
+import { useModelsStore } from '../stores/modelsStore';
+import { useTelemetry } from '../stores/telemetryStore';
 
 export function StatusLine() {
-  const backend = useStore((s) => s.backend);
-  const status = useStore((s) => s.status);
+  const backend = useTelemetry((s) => s.backend);
+  const status = useTelemetry((s) => s.status);
   const adapter = backend?.adapter ?? null;
   const saved = useModelsStore((s) => s.lastCheckpoint);
 

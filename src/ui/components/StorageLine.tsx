@@ -1,5 +1,5 @@
 import { requestPersistence } from '../dataClient';
-import { useDataStore } from '../dataStore';
+import { useDataStore } from '../stores/dataStore';
 import { fmtMBWhole } from '../format';
 
 /** Browser storage in use, the quota, and whether the storage is persistent. */

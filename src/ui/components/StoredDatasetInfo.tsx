@@ -1,15 +1,16 @@
 import { browseDataset, chooseFashionMnist } from '../dataClient';
-import { useDataStore } from '../dataStore';
+import { useDataStore } from '../stores/dataStore';
 import { fmtInt, fmtMB } from '../format';
 import { useChosenSummary } from '../hooks';
-import { useStore } from '../store';
+import { useRoute } from '../stores/routeStore';
+import { useSettings } from '../stores/settingsStore';
 
 /** What the Run sidebar shows for a stored dataset choice (instead of the Shapes fields). */
 export function StoredDatasetInfo({ id, builtin, locked }: { id: string; builtin: boolean; locked: boolean }) {
   const summary = useChosenSummary();
   const loaded = useDataStore((s) => s.datasetsLoaded);
-  const modelSize = useStore((s) => s.config.model.image.imageSize);
-  const setView = useStore((s) => s.setView);
+  const modelSize = useSettings((s) => s.config.model.image.imageSize);
+  const setView = useRoute((s) => s.navigate);
 
   if (!summary) {
     return (

@@ -7,7 +7,7 @@ import { SimilarityHeatmap } from './SimilarityHeatmap';
 /** The Train tab: controls, curves, run comparison, similarity matrix and dataset facts. */
 export function TrainView() {
   return (
-    <div className="train-view" id="panel-train" role="tabpanel" aria-labelledby="tab-train">
+    <div className="train-view">
       <ControlsBar />
       <ChartsGrid />
       <RunCompare />

@@ -2,8 +2,8 @@
 // saved models as the trainer worker lists them, the run it offers to resume, the last
 // checkpoint written, and the progress of exports and imports.
 import { create } from 'zustand';
-import type { CheckpointReport, ModelImportReport, ModelSummary, ModelsReport, RunReport } from '../protocol/trainer';
-import type { StorageInfo } from '../protocol/data';
+import type { CheckpointReport, ModelImportReport, ModelSummary, ModelsReport, RunReport } from '../../protocol/trainer';
+import type { StorageInfo } from '../../protocol/data';
 
 export interface ModelsState {
   models: ModelSummary[];

@@ -3,7 +3,7 @@
 // land here through `applyDataReport`; commands are noted through `noteCommand` (so
 // jobs started from the test hook show up in the UI too). Plain data only.
 import { create } from 'zustand';
-import type { DataCommand, DataReport, DatasetSummary, ImportFormat, ImportSummary, SampleItem, StorageInfo } from '../protocol/data';
+import type { DataCommand, DataReport, DatasetSummary, ImportFormat, ImportSummary, SampleItem, StorageInfo } from '../../protocol/data';
 
 export type DataWorkerStatus = 'starting' | 'ready' | 'error';
 
@@ -60,13 +60,6 @@ export interface BuiltinState {
   error: string | null;
 }
 
-export interface DataError {
-  id: number;
-  message: string;
-  context: string;
-  at: number;
-}
-
 export interface DataState {
   workerStatus: DataWorkerStatus;
   /** Why the worker is unavailable (workerStatus 'error'). */
@@ -85,13 +78,10 @@ export interface DataState {
   exporting: string[];
   deleting: string[];
   lastExport: { id: string; fileName: string; bytes: number; at: number } | null;
-  errors: DataError[];
 
   applyDataReport: (r: DataReport) => void;
   noteCommand: (cmd: DataCommand) => void;
   setWorkerStatus: (status: DataWorkerStatus, error?: string | null) => void;
-  addError: (message: string, context: string) => void;
-  dismissError: (id: number) => void;
   /** Drops the finished import's summary (hides the summary card). */
   clearImport: () => void;
   /** Forgets the built-in choice (the user picked another dataset). */
@@ -101,7 +91,6 @@ export interface DataState {
 
 export const BROWSE_PAGE = 24;
 const BUILTIN_IDS_KEY = 'clip-lab:builtin-ids';
-const DATA_ERRORS_CAP = 50;
 
 function loadBuiltinIds(): string[] {
   try {
@@ -122,8 +111,6 @@ function saveBuiltinIds(ids: string[]): void {
 
 const EMPTY_BROWSE: BrowseState = { requestId: null, id: null, offset: 0, limit: BROWSE_PAGE, query: '', items: [], total: 0, loading: false, loaded: false };
 
-let errorId = 0;
-
 export const useDataStore = create<DataState>()((set, get) => ({
   workerStatus: 'starting',
   workerError: null,
@@ -137,7 +124,6 @@ export const useDataStore = create<DataState>()((set, get) => ({
   exporting: [],
   deleting: [],
   lastExport: null,
-  errors: [],
 
   applyDataReport: (r) => {
     const s = get();
@@ -204,13 +190,12 @@ export const useDataStore = create<DataState>()((set, get) => ({
         return;
       }
       case 'dataError': {
-        get().addError(r.message, r.context);
         const ctx = r.context.toLowerCase();
         const patch: Partial<DataState> = {};
         if (s.builtin.status === 'preparing' && /builtin|fashion|ensure/.test(ctx)) {
           patch.builtin = { ...s.builtin, status: 'error', wanted: false, progress: null, error: r.message };
         }
-        if (/browse/.test(ctx) && s.browse.loading) patch.browse = { ...s.browse, loading: false };
+        if ((r.requestId ? r.requestId === s.browse.requestId : /browse/.test(ctx)) && s.browse.loading) patch.browse = { ...s.browse, loading: false };
         if (/export/.test(ctx)) patch.exporting = [];
         if (/delete/.test(ctx)) patch.deleting = [];
         if (Object.keys(patch).length) set(patch);
@@ -301,15 +286,6 @@ export const useDataStore = create<DataState>()((set, get) => ({
     }
     set(patch);
   },
-
-  addError: (message, context) =>
-    set((s) => {
-      const errors = [...s.errors, { id: ++errorId, message, context, at: Date.now() }];
-      if (errors.length > DATA_ERRORS_CAP) errors.splice(0, errors.length - DATA_ERRORS_CAP);
-      return { errors };
-    }),
-
-  dismissError: (id) => set((s) => ({ errors: s.errors.filter((e) => e.id !== id) })),
 
   clearImport: () => set((s) => (s.importJob?.summary ? { importJob: null } : {})),
 
