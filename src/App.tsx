@@ -3,6 +3,7 @@ import { Header } from './ui/components/Header';
 import { LinkNotice } from './ui/components/LinkNotice';
 import { ResumeBanner } from './ui/components/ResumeBanner';
 import { RunSidebar } from './ui/components/RunSidebar';
+import { SkipLink } from './ui/components/SkipLink';
 import { StatusLine } from './ui/components/StatusLine';
 import { TabBar } from './ui/components/TabBar';
 import { routeOf } from './ui/routes';
@@ -13,9 +14,14 @@ export function App() {
   const { id, View } = routeOf(view);
   return (
     <div className="app">
-      <a className="skip-link" href="#main">
-        Skip to the main area
-      </a>
+      <nav className="skip-links" aria-label="Skip links">
+        <SkipLink className="skip-link" target="main">
+          Skip to the main area
+        </SkipLink>
+        <SkipLink className="skip-link" target="run-settings">
+          Skip to the run settings
+        </SkipLink>
+      </nav>
       <Header />
       <div className="app-body">
         <main className="main" id="main" tabIndex={-1}>

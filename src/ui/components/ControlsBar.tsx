@@ -6,6 +6,7 @@ import { send, startRun, stepRun } from '../trainerClient';
 import { useConfigProblems, useTrainPairs } from '../hooks';
 import { fittingBatchSize } from '../../config/validate';
 import { PhaseProgress } from './PhaseProgress';
+import { SkipLink } from './SkipLink';
 
 const START_STATES: RunState[] = ['idle', 'ready', 'done', 'stopped', 'error'];
 const STEP_STATES: RunState[] = ['paused', 'ready', 'idle', 'done', 'stopped', 'error'];
@@ -59,6 +60,9 @@ export function ControlsBar() {
             Stop
           </button>
         </div>
+        <SkipLink className="narrow-only settings-link" target="run-settings">
+          Run settings ↓
+        </SkipLink>
         <div className="run-readout">
           <span className={`state-pill state-${state}`} data-testid="run-state">
             {STATE_LABEL[state]}

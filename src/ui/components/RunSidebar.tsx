@@ -10,7 +10,7 @@ export function RunSidebar() {
   const locked = useTelemetry((s) => isBusy(s.status.state));
   const resetConfig = useSettings((s) => s.resetConfig);
   return (
-    <aside className="sidebar" aria-label="Run settings">
+    <aside className="sidebar" id="run-settings" aria-label="Run settings" tabIndex={-1}>
       <div className="sidebar-title">
         <h2>Run</h2>
         <button type="button" className="link-button" disabled={locked} onClick={resetConfig} title="Restore the default settings of the selected preset">

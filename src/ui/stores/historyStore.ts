@@ -114,10 +114,14 @@ export const useHistory = create<HistoryState>()((set, get) => ({
 
   recordMetrics: (r) => {
     const run = currentRun(get());
-    if (r.count <= 0 || !run || run.outcome !== 'running' || r.step[0]! < run.lastStep) return;
+    if (r.count <= 0 || !run || r.step[0]! < run.lastStep) return;
     appendRunMetrics(run, r);
-    persistRuns();
-    set((s) => ({ runsVersion: s.runsVersion + 1 }));
+    // The worker reports Stop first and flushes the last steps' metrics after it: an ended run still
+    // takes them, so its "stopped · step N" matches the step counter.
+    const ended = run.outcome !== 'running';
+    if (ended) flushRun(run);
+    persistRuns(ended);
+    set((s) => ({ runs: ended ? [...s.runs] : s.runs, runsVersion: s.runsVersion + 1 }));
   },
 
   recordEval: (r) => {
