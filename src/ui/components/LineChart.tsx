@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { chartCsv, chartPng, exportFileName } from '../chartExport';
+import { chartCsv, chartPng, exportFileName, slug } from '../chartExport';
 import { downloadBlob } from '../download';
 import { fmtNum } from '../format';
 import { reportError } from '../stores/errorsStore';
@@ -134,8 +134,8 @@ export function LineChart<S>(props: LineChartProps<S>) {
           stroke: s.stroke,
           width: s.width ?? 1.5,
           dash: s.dash,
-          // Points where they are sparse: a single evaluation is a dot, not nothing.
-          points: { size: 6 },
+          // Points (filled) where they are sparse: a single evaluation is a dot, not nothing.
+          points: { size: 6, fill: s.stroke },
           spanGaps: s.spanGaps ?? false,
           value: (_u, v) => (v == null ? '–' : (s.fmt ?? ((x: number) => fmtNum(x, 4)))(v)),
         })),
@@ -221,7 +221,7 @@ export function LineChart<S>(props: LineChartProps<S>) {
   };
 
   return (
-    <figure className={className ? `card chart-card ${className}` : 'card chart-card'} data-testid={testId}>
+    <figure className={className ? `card chart-card ${className}` : 'card chart-card'} data-testid={testId ?? `chart-${slug(title)}`}>
       <figcaption>
         <div className="chart-head">
           <h3 className="card-title">{title}</h3>
