@@ -4,7 +4,7 @@
 // captions per image from the caption templates, labels = class index, and the ten
 // classes for zero-shot evaluation. Deterministic: the id depends only on the image
 // size, the vocabulary target and the schema, so it is built once and then reused.
-import { trainBpe } from '../../tokenizer/bpe';
+import { trainBpe } from '../../tokenizer/trainBpe';
 import { Rng, deriveSeed } from '../../util/prng';
 import type { ClipLabDatabase } from '../db';
 import { ShardPacker } from '../store/shardPacker';

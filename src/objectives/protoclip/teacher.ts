@@ -16,7 +16,7 @@
 //   repetitive caption set therefore gives fewer than 64 dims (`teacher.dims` says how many).
 // Embed: y = (x − μ)·W, then L2-normalised (a caption with no vocabulary words maps to the
 // normalised projection of −μ, identical for all such captions).
-import { normaliseCaption } from '../../tokenizer/bpe';
+import { normaliseCaption } from '../../tokenizer/preTokenize';
 import { Rng, deriveSeed } from '../../util/prng';
 
 export const TEACHER_FORMAT = 'clip-lab/tfidf-pca-teacher';
