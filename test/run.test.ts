@@ -5,7 +5,7 @@
 // through the model file's bytes, cut into odd-sized chunks.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bytesSource } from '../src/model/files/safetensors';
+import { bytesSource } from '../src/model/files/safetensorsReader';
 import type { ObjectiveConfig } from '../src/config/types';
 import { ChunkedWriter, writePlannedFile } from '../src/train/checkpointStore';
 import { fileTensorLoader, planModelFile, readModelFileInfo } from '../src/train/modelFile';

@@ -3,8 +3,7 @@
 // library after every check of modelFile.ts passed (a refused file stores nothing).
 import type { ClipLabDatabase } from '../data/db';
 import type { ModelRecord } from '../data/store/checkpointTypes';
-import { blobSource, type ByteSource } from '../model/files/safetensors';
-import { SafetensorsError } from '../model/files/safetensors';
+import { SafetensorsError, blobSource, type ByteSource } from '../model/files/safetensorsReader';
 import type { ModelSummary } from '../protocol/trainer';
 import { CHUNK_BYTES, checkpointSource, getModelCheckpoint, writeCheckpoint, writePlannedFile, type ChunkedWriter } from './checkpointStore';
 import { checkModelTensors, fileTensorLoader, isResumeTensor, planModelFile, readModelFileInfo } from './modelFile';
