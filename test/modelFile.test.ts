@@ -17,7 +17,8 @@ import {
   readModelFileInfo,
   type ModelFileInfo,
 } from '../src/train/modelFile';
-import { RUN_FORMAT, Run, runTensorSpecs } from '../src/train/run';
+import { Run } from '../src/train/run';
+import { RUN_FORMAT, runTensorSpecs } from '../src/train/runSnapshot';
 import { memoryConfig, memoryDataset, trainRun } from './helpers/memoryRun';
 
 const NAME = 'tiny-clip.safetensors';

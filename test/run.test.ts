@@ -9,7 +9,8 @@ import { bytesSource } from '../src/model/files/safetensorsReader';
 import type { ObjectiveConfig } from '../src/config/types';
 import { ChunkedWriter, writePlannedFile } from '../src/train/checkpointStore';
 import { fileTensorLoader, planModelFile, readModelFileInfo } from '../src/train/modelFile';
-import { Run, type RunMeta, type TensorLoader } from '../src/train/run';
+import { Run } from '../src/train/run';
+import type { RunMeta, TensorLoader } from '../src/train/runSnapshot';
 import { PROTOCLIP_SMALL, memoryConfig, memoryDataset, trainRun } from './helpers/memoryRun';
 
 beforeAll(async () => {

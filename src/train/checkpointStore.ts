@@ -15,7 +15,7 @@ import { withWriteLock, writerAlive } from '../data/store/writeLocks';
 import type { TensorEntry } from '../model/files/safetensorsFormat';
 import type { ByteSource } from '../model/files/safetensorsReader';
 import { crc32 } from '../util/crc32';
-import type { SnapshotTensor } from './run';
+import type { SnapshotTensor } from './runSnapshot';
 
 export const CHUNK_BYTES = 4 << 20;
 

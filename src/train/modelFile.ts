@@ -16,7 +16,7 @@ import { decodeTensor } from '../model/files/safetensorsCodec';
 import { SafetensorsError, readSafetensorsHeader, readTensorBytes, type ByteSource, type SafetensorsHeader } from '../model/files/safetensorsReader';
 import { planSafetensors, type TensorSpec } from '../model/files/safetensorsWriter';
 import { lastMetricsOf } from './metricHistory';
-import { OPTIM_M_PREFIX, OPTIM_V_PREFIX, RUN_FORMAT, type RunMeta, type RunSnapshot, type TensorLoader } from './run';
+import { OPTIM_M_PREFIX, OPTIM_V_PREFIX, RUN_FORMAT, type RunMeta, type RunSnapshot, type TensorLoader } from './runSnapshot';
 
 export const MODEL_FILE_FORMAT = 'clip-lab.model/1';
 
