@@ -10,15 +10,9 @@ import type { ClipLabDatabase } from '../db';
 import { ShardPacker } from '../store/shardPacker';
 import { getDataset, writeDataset } from '../store/shardStore';
 import { SCHEMA_VERSION, SHARD_SIZE, type DatasetManifest, type ShardRecord, type Split } from '../store/types';
-import {
-  FASHION_CLASS_PHRASES,
-  FASHION_MNIST_BIN_PATH,
-  FASHION_PROMPT_TEMPLATES,
-  fashionCaptions,
-  parseFashionMnistBin,
-  toRgbSquare,
-  type FashionMnistData,
-} from './fashionMnist';
+import { FASHION_MNIST_BIN_PATH, parseFashionMnistBin, type FashionMnistData } from './fashionMnist';
+import { FASHION_CLASS_PHRASES, FASHION_PROMPT_TEMPLATES, fashionCaptions } from './fashionMnistCaptions';
+import { toRgbSquare } from './toRgbSquare';
 
 export const FASHION_SEED = 0x46a5_4d4e;
 
