@@ -4,7 +4,7 @@
 // dataset is absent); a damaged file is refused with its name and the reason, storing nothing.
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Browser, Page } from '@playwright/test';
-import { bytesSource, readSafetensorsHeader } from '../src/model/files/safetensors';
+import { bytesSource, readSafetensorsHeader } from '../src/model/files/safetensorsReader';
 import { importViaForm, openDataTab, solidImages, storedDataset, tar, upload, wdsMembers } from './archives';
 import { expect, guardPage, setField, storeState, test, trainerWorker, waitForBackend, waitForState, workerErrors, type Guard } from './fixtures';
 import { COLOURS } from './testImages';

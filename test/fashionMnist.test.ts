@@ -1,17 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { encodeFashionMnistBin, FASHION_MNIST_CLASSES, parseFashionMnistBin } from '../src/data/builtin/fashionMnist';
 import {
-  encodeFashionMnistBin,
   FASHION_CAPTION_TEMPLATES,
   FASHION_CLASS_PHRASES,
-  FASHION_MNIST_CLASSES,
   FASHION_PROMPT_TEMPLATES,
   fashionCaptions,
   fashionPrompt,
-  parseFashionMnistBin,
-  toRgbSquare,
-} from '../src/data/builtin/fashionMnist';
+} from '../src/data/builtin/fashionMnistCaptions';
+import { toRgbSquare } from '../src/data/builtin/toRgbSquare';
 import { Rng } from '../src/util/prng';
 import { syntheticFashion as synthetic } from './helpers/syntheticFashion';
 

@@ -1,6 +1,7 @@
 import { concat } from './helpers/bytes';
 import { describe, expect, test } from 'vitest';
-import { openMaybeGzip, readTar, type TarEntry } from '../src/data/formats/tarReader';
+import { openMaybeGzip } from '../src/data/formats/openMaybeGzip';
+import { readTar, type TarEntry } from '../src/data/formats/tarReader';
 import { TAR_END, tarFileParts, tarHeader } from '../src/data/formats/tarWriter';
 import { ImportError } from '../src/data/import/types';
 

@@ -4,15 +4,10 @@
 // problem; a weights-only file passes as such; fileTensorLoader gives back the run's values.
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  SafetensorsError,
-  bytesSource,
-  decodeTensor,
-  readSafetensorsHeader,
-  readTensorBytes,
-  writeSafetensors,
-  type SafetensorsDtype,
-} from '../src/model/files/safetensors';
+import { decodeTensor } from '../src/model/files/safetensorsCodec';
+import type { SafetensorsDtype } from '../src/model/files/safetensorsFormat';
+import { SafetensorsError, bytesSource, readSafetensorsHeader, readTensorBytes } from '../src/model/files/safetensorsReader';
+import { writeSafetensors } from '../src/model/files/safetensorsWriter';
 import {
   MODEL_FILE_FORMAT,
   checkModelTensors,
@@ -22,7 +17,8 @@ import {
   readModelFileInfo,
   type ModelFileInfo,
 } from '../src/train/modelFile';
-import { RUN_FORMAT, Run, runTensorSpecs } from '../src/train/run';
+import { Run } from '../src/train/run';
+import { RUN_FORMAT, runTensorSpecs } from '../src/train/runSnapshot';
 import { memoryConfig, memoryDataset, trainRun } from './helpers/memoryRun';
 
 const NAME = 'tiny-clip.safetensors';

@@ -11,7 +11,9 @@ import { ProtoclipObjective } from '../src/objectives/protoclip/protoclipObjecti
 import type { ObjectiveConfig } from '../src/config/types';
 import { Trainer, disposeStepResult } from '../src/train/trainStep';
 import { Rng } from '../src/util/prng';
-import { ProtoclipEpisodes, readEpisodeFromShards, shuffledPositions, type EpisodePairSource, type EpisodeProgress } from '../src/objectives/protoclip/episodes';
+import { shuffledPositions } from '../src/objectives/protoclip/episode';
+import { readEpisodeFromShards, type EpisodePairSource } from '../src/objectives/protoclip/episodePairs';
+import { ProtoclipEpisodes, type EpisodeProgress } from '../src/objectives/protoclip/episodes';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -1,7 +1,9 @@
 // ProtoCLIP's offline external teacher (TF-IDF + PCA) and episode sampling (methods.md §5).
 import { describe, expect, it } from 'vitest';
 import { defaultK, sampleEpisode } from '../src/objectives/protoclip/episode';
-import { fitTfidfPcaTeacher, jacobiEigen, teacherTokens, TfidfPcaTeacher } from '../src/objectives/protoclip/teacher';
+import { jacobiEigen } from '../src/objectives/protoclip/subspacePca';
+import { fitTfidfPcaTeacher, TfidfPcaTeacher } from '../src/objectives/protoclip/teacher';
+import { teacherTokens } from '../src/objectives/protoclip/tfidf';
 import { Rng } from '../src/util/prng';
 
 /** Random captions over a vocabulary of `V` made-up words with a Zipf-like draw. */

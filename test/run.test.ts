@@ -5,11 +5,12 @@
 // through the model file's bytes, cut into odd-sized chunks.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bytesSource } from '../src/model/files/safetensors';
+import { bytesSource } from '../src/model/files/safetensorsReader';
 import type { ObjectiveConfig } from '../src/config/types';
 import { ChunkedWriter, writePlannedFile } from '../src/train/checkpointStore';
 import { fileTensorLoader, planModelFile, readModelFileInfo } from '../src/train/modelFile';
-import { Run, type RunMeta, type TensorLoader } from '../src/train/run';
+import { Run } from '../src/train/run';
+import type { RunMeta, TensorLoader } from '../src/train/runSnapshot';
 import { PROTOCLIP_SMALL, memoryConfig, memoryDataset, trainRun } from './helpers/memoryRun';
 
 beforeAll(async () => {

@@ -5,27 +5,19 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, test } from 'vitest';
 import { concat, pngHeader } from './helpers/bytes';
+import { bfloat16BitsToFloat32, float16BitsToFloat32, float32ToBfloat16Bits, float32ToFloat16Bits } from '../src/model/files/halfFloat';
+import { decodeFloat32, decodeTensor, encodeTensor } from '../src/model/files/safetensorsCodec';
+import { DTYPE_BYTES, SAFETENSORS_DTYPES, type SafetensorsDtype } from '../src/model/files/safetensorsFormat';
 import {
-  bfloat16BitsToFloat32,
   blobSource,
   bytesSource,
-  decodeFloat32,
-  decodeTensor,
-  DTYPE_BYTES,
-  encodeTensor,
-  float16BitsToFloat32,
-  float32ToBfloat16Bits,
-  float32ToFloat16Bits,
-  planSafetensors,
   readSafetensorsHeader,
   readTensorBytes,
-  SAFETENSORS_DTYPES,
   SafetensorsError,
-  writeSafetensors,
   type ByteSource,
-  type SafetensorsDtype,
   type SafetensorsHeader,
-} from '../src/model/files/safetensors';
+} from '../src/model/files/safetensorsReader';
+import { planSafetensors, writeSafetensors } from '../src/model/files/safetensorsWriter';
 
 const enc = new TextEncoder();
 const FILE = 'm.safetensors';

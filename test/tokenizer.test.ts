@@ -1,16 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import {
-  BpeTokenizer,
-  END_ID,
-  FIRST_BYTE_ID,
-  MIN_VOCAB_SIZE,
-  NIBBLE_ID,
-  PAD_ID,
-  START_ID,
-  normaliseCaption,
-  preSplit,
-  trainBpe,
-} from '../src/tokenizer/bpe';
+import { BpeTokenizer } from '../src/tokenizer/bpe';
+import { END_ID, FIRST_BYTE_ID, MIN_VOCAB_SIZE, NIBBLE_ID, PAD_ID, START_ID } from '../src/tokenizer/bpeIds';
+import { normaliseCaption, preSplit } from '../src/tokenizer/preTokenize';
+import { trainBpe } from '../src/tokenizer/trainBpe';
 import { DEFAULT_SHAPES_CONFIG, shapesCaptionCorpus } from '../src/data/shapes';
 import { Rng } from '../src/util/prng';
 

@@ -5,7 +5,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { CaptionEncoder, LabelledBatch } from '../data/store/shardReader';
 import type { ClipModel } from '../model/clipModel';
-import type { EpisodePairSource } from './protoclip/episodes';
+import type { EpisodePairSource } from './protoclip/episodePairs';
 
 export interface ObjectiveInputs {
   /** Projected image embeddings before L2 normalisation [N, D] (ProtoCLIP's heads use these). */

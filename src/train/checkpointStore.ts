@@ -12,10 +12,10 @@
 import type { ClipLabDatabase } from '../data/db';
 import type { CheckpointChunk, CheckpointRecord, ModelRecord } from '../data/store/checkpointTypes';
 import { withWriteLock, writerAlive } from '../data/store/writeLocks';
-import type { TensorEntry } from '../model/files/safetensors';
-import type { ByteSource } from '../model/files/safetensors';
+import type { TensorEntry } from '../model/files/safetensorsFormat';
+import type { ByteSource } from '../model/files/safetensorsReader';
 import { crc32 } from '../util/crc32';
-import type { SnapshotTensor } from './run';
+import type { SnapshotTensor } from './runSnapshot';
 
 export const CHUNK_BYTES = 4 << 20;
 

@@ -12,18 +12,11 @@ import type { ModelConfig } from '../model/config';
 import { validateModelConfig } from '../model/config';
 import { IMAGE_MEAN, IMAGE_STD } from '../data/batch';
 import type { ObjectiveConfig } from '../config/types';
-import {
-  SafetensorsError,
-  decodeTensor,
-  planSafetensors,
-  readSafetensorsHeader,
-  readTensorBytes,
-  type ByteSource,
-  type SafetensorsHeader,
-  type TensorSpec,
-} from '../model/files/safetensors';
+import { decodeTensor } from '../model/files/safetensorsCodec';
+import { SafetensorsError, readSafetensorsHeader, readTensorBytes, type ByteSource, type SafetensorsHeader } from '../model/files/safetensorsReader';
+import { planSafetensors, type TensorSpec } from '../model/files/safetensorsWriter';
 import { lastMetricsOf } from './metricHistory';
-import { OPTIM_M_PREFIX, OPTIM_V_PREFIX, RUN_FORMAT, type RunMeta, type RunSnapshot, type TensorLoader } from './run';
+import { OPTIM_M_PREFIX, OPTIM_V_PREFIX, RUN_FORMAT, type RunMeta, type RunSnapshot, type TensorLoader } from './runSnapshot';
 
 export const MODEL_FILE_FORMAT = 'clip-lab.model/1';
 

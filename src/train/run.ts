@@ -14,55 +14,19 @@
 // them to storage without holding a second copy of the model); Run.restore() rebuilds a run from
 // that description and continues it bit for bit: the losses after the restore equal those of the
 // uninterrupted run.
+//
+// The snapshot's format and its tensor list are in runSnapshot.ts.
 import * as tf from '@tensorflow/tfjs';
 import { ClipModel, batchToTensors, disposeBatchTensors } from '../model/clipModel';
 import type { BatchSource, BatchSourceSnapshot, Objective, StateArray } from '../objectives/objective';
 import { createObjective } from '../objectives/createObjective';
 import type { TrainConfig } from '../config/types';
-import { BpeTokenizer, type BpeTokenizerJSON } from '../tokenizer/bpe';
-import { MetricHistory, type MetricHistoryJSON } from './metricHistory';
-import { ReaderBatchSource, episodePairs, type DatasetIdentity, type ReaderSettings, type RunDataset } from './runDataset';
+import { BpeTokenizer } from '../tokenizer/bpe';
+import { MetricHistory } from './metricHistory';
+import { ReaderBatchSource, episodePairs, type ReaderSettings, type RunDataset } from './runDataset';
+import { RUN_FORMAT, sourceArraysOf, variableTensors, type RunMeta, type RunSnapshot, type SnapshotTensor, type TensorLoader, type TensorSpecOfRun } from './runSnapshot';
 import { lrAt } from './schedule';
 import { Trainer, type StepResult } from './trainStep';
-
-export const RUN_FORMAT = 'clip-lab.run/1';
-
-/** Tensor name prefixes in a snapshot (see the README's table). */
-export const OPTIM_M_PREFIX = 'optim.m.';
-export const OPTIM_V_PREFIX = 'optim.v.';
-
-/** Everything but the tensors, JSON-serialisable. */
-export interface RunMeta {
-  format: typeof RUN_FORMAT;
-  id: string;
-  name: string;
-  createdAt: string;
-  /** The resolved config (vocabulary and image size set from the dataset). */
-  config: TrainConfig;
-  tokenizer: BpeTokenizerJSON;
-  dataset: DatasetIdentity;
-  /** Updates applied (AdamW's step count). */
-  step: number;
-  /** The batch source's position (its arrays are tensors of the snapshot). */
-  source: unknown;
-  history: MetricHistoryJSON;
-}
-
-/** One tensor of a snapshot; `read` copies its values out of the backend when called. */
-export interface SnapshotTensor {
-  name: string;
-  dtype: 'F32' | 'I32';
-  shape: number[];
-  read(): Promise<Float32Array | Int32Array>;
-}
-
-export interface RunSnapshot {
-  meta: RunMeta;
-  tensors: SnapshotTensor[];
-}
-
-/** Gives a restore the values of a named tensor (from storage, a file, or memory). */
-export type TensorLoader = (name: string, dtype: 'F32' | 'I32', shape: number[]) => Promise<Float32Array | Int32Array>;
 
 export interface RunInit {
   id: string;
@@ -262,59 +226,4 @@ export class Run {
   dispose(): void {
     this.disposeParts();
   }
-}
-
-/**
- * The tensors a run of `config` holds, without building a run (a model is built and disposed):
- * parameters and objective state, plus AdamW's moments and the batch source's arrays when
- * `resumable` (their shapes from the run meta).
- */
-export interface TensorSpecOfRun {
-  name: string;
-  dtype: 'F32' | 'I32';
-  shape: number[];
-  /** A trainable parameter, the objective's state, an AdamW moment, or the batch source's array. */
-  role: 'param' | 'state' | 'optim' | 'source';
-}
-
-export function runTensorSpecs(config: TrainConfig, meta: RunMeta | null, resumable: boolean): TensorSpecOfRun[] {
-  const model = new ClipModel(config.model, config.seed);
-  try {
-    const objective = createObjective(config.objective, model);
-    try {
-      const out: TensorSpecOfRun[] = variableTensors(model, objective, null, resumable).map(({ variable: _v, ...spec }) => spec);
-      if (resumable) for (const [name, a] of Object.entries(sourceArraysOf(meta))) out.push({ name, dtype: a.dtype, shape: [...a.shape], role: 'source' });
-      return out;
-    } finally {
-      objective.dispose?.();
-    }
-  } finally {
-    model.dispose();
-  }
-}
-
-/**
- * The variables of a run in checkpoint order: the registry's parameters (their own names), the
- * objective's state tensors, then (withOptim) AdamW's first and second moments per parameter.
- * Without `slots` the moments are names and shapes only (variable null).
- */
-function variableTensors(
-  model: ClipModel,
-  objective: Objective,
-  slots: { m: tf.Variable[]; v: tf.Variable[] } | null,
-  withOptim: boolean,
-): (TensorSpecOfRun & { variable: tf.Variable | null })[] {
-  const params = model.params.params;
-  const out: (TensorSpecOfRun & { variable: tf.Variable | null })[] = params.map((p) => ({ name: p.name, dtype: 'F32', shape: [...p.shape], role: 'param', variable: p.variable }));
-  for (const [name, v] of Object.entries(objective.stateTensors?.() ?? {})) out.push({ name, dtype: 'F32', shape: [...v.shape], role: 'state', variable: v });
-  if (withOptim) {
-    params.forEach((p, i) => out.push({ name: OPTIM_M_PREFIX + p.name, dtype: 'F32', shape: [...p.shape], role: 'optim', variable: slots?.m[i] ?? null }));
-    params.forEach((p, i) => out.push({ name: OPTIM_V_PREFIX + p.name, dtype: 'F32', shape: [...p.shape], role: 'optim', variable: slots?.v[i] ?? null }));
-  }
-  return out;
-}
-
-/** The batch source's arrays (names, dtypes, shapes) recorded in a snapshot's meta. */
-function sourceArraysOf(meta: RunMeta | null): Record<string, { dtype: 'F32' | 'I32'; shape: number[] }> {
-  return (meta?.source as { arrays?: Record<string, { dtype: 'F32' | 'I32'; shape: number[] }> } | undefined)?.arrays ?? {};
 }

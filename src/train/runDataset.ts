@@ -6,7 +6,7 @@
 import type { ClipLabDatabase } from '../data/db';
 import { ShardReader, storeShardLoader, type AugmentOptions, type CaptionEncoder, type ReaderState, type ShardLoader } from '../data/store/shardReader';
 import { shardCounts, type DatasetManifest } from '../data/store/types';
-import { readEpisodeFromShards, type EpisodePairSource } from '../objectives/protoclip/episodes';
+import { readEpisodeFromShards, type EpisodePairSource } from '../objectives/protoclip/episodePairs';
 import type { BatchSource, BatchSourceSnapshot, TrainingBatch } from '../objectives/objective';
 
 /** Who the data is: enough to tell a checkpoint's dataset from another. */

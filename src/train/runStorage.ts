@@ -3,13 +3,13 @@
 // library after every check of modelFile.ts passed (a refused file stores nothing).
 import type { ClipLabDatabase } from '../data/db';
 import type { ModelRecord } from '../data/store/checkpointTypes';
-import { blobSource, type ByteSource } from '../model/files/safetensors';
-import { SafetensorsError } from '../model/files/safetensors';
+import { SafetensorsError, blobSource, type ByteSource } from '../model/files/safetensorsReader';
 import type { ModelSummary } from '../protocol/trainer';
 import { CHUNK_BYTES, checkpointSource, getModelCheckpoint, writeCheckpoint, writePlannedFile, type ChunkedWriter } from './checkpointStore';
 import { checkModelTensors, fileTensorLoader, isResumeTensor, planModelFile, readModelFileInfo } from './modelFile';
 import { lastMetricsOf } from './metricHistory';
-import { Run, runTensorSpecs, type RunInit, type RunMeta, type TensorLoader } from './run';
+import { Run, type RunInit } from './run';
+import { runTensorSpecs, type RunMeta, type TensorLoader } from './runSnapshot';
 import type { DatasetIdentity, RunDataset } from './runDataset';
 
 /** The library's description of a run now (without the checkpoint pointer and size). */

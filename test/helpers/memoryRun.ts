@@ -7,7 +7,8 @@ import type { ObjectiveConfig, TrainConfig } from '../../src/config/types';
 import type { Run } from '../../src/train/run';
 import { disposeStepResult } from '../../src/train/trainStep';
 import type { RunDataset } from '../../src/train/runDataset';
-import { trainBpe, type BpeTokenizer } from '../../src/tokenizer/bpe';
+import type { BpeTokenizer } from '../../src/tokenizer/bpe';
+import { trainBpe } from '../../src/tokenizer/trainBpe';
 import { Rng } from '../../src/util/prng';
 
 const COLOURS = ['red', 'green', 'blue', 'yellow'];

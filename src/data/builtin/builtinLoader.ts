@@ -4,21 +4,15 @@
 // captions per image from the caption templates, labels = class index, and the ten
 // classes for zero-shot evaluation. Deterministic: the id depends only on the image
 // size, the vocabulary target and the schema, so it is built once and then reused.
-import { trainBpe } from '../../tokenizer/bpe';
+import { trainBpe } from '../../tokenizer/trainBpe';
 import { Rng, deriveSeed } from '../../util/prng';
 import type { ClipLabDatabase } from '../db';
 import { ShardPacker } from '../store/shardPacker';
 import { getDataset, writeDataset } from '../store/shardStore';
 import { SCHEMA_VERSION, SHARD_SIZE, type DatasetManifest, type ShardRecord, type Split } from '../store/types';
-import {
-  FASHION_CLASS_PHRASES,
-  FASHION_MNIST_BIN_PATH,
-  FASHION_PROMPT_TEMPLATES,
-  fashionCaptions,
-  parseFashionMnistBin,
-  toRgbSquare,
-  type FashionMnistData,
-} from './fashionMnist';
+import { FASHION_MNIST_BIN_PATH, parseFashionMnistBin, type FashionMnistData } from './fashionMnist';
+import { FASHION_CLASS_PHRASES, FASHION_PROMPT_TEMPLATES, fashionCaptions } from './fashionMnistCaptions';
+import { toRgbSquare } from './toRgbSquare';
 
 export const FASHION_SEED = 0x46a5_4d4e;
 

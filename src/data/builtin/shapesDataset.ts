@@ -2,7 +2,7 @@
 // (same spec → same id → generated once, then read from IndexedDB), train and
 // validation splits, and a BPE tokenizer trained on the training captions.
 import type { ShapesDatasetSpec } from '../../config/types';
-import { trainBpe } from '../../tokenizer/bpe';
+import { trainBpe } from '../../tokenizer/trainBpe';
 import { classIndexOf, generateShapesPair, shapesClasses, SHAPES_PROMPT_TEMPLATES, type ShapesConfig } from '../shapes';
 import type { ClipLabDatabase } from '../db';
 import { getDataset, writeDataset } from '../store/shardStore';

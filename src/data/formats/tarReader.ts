@@ -2,9 +2,12 @@
 // base-256 sizes), for WebDataset shards. Reference: POSIX.1-2001 "pax" format and
 // the GNU tar manual, "Basic Tar Format". Works on a ReadableStream so that a
 // multi-gigabyte shard is never held in memory: only the current member is.
-// Also opens a Blob that may be gzip-compressed (.tar.gz / .tgz), sniffing the magic.
+// Header fields are parsed in tarHeader.ts, the stream read in exact amounts by
+// streamByteReader.ts; a gzip-compressed Blob is opened with openMaybeGzip.ts.
 
 import { ImportError } from '../import/types';
+import { ByteReader, concat } from './streamByteReader';
+import { BLOCK, checksumOk, field, hasMagic, isZeroBlock, latin1, numberField, padding, parsePax } from './tarHeader';
 
 export interface TarEntry {
   /** Member path as stored (pax 'path' / GNU long name applied). */
@@ -22,162 +25,10 @@ export interface ReadTarOptions {
   skipData?: (name: string, size: number) => boolean;
 }
 
-const BLOCK = 512;
 /** How far past the end-of-archive marker to read (tar pads to 10 KiB records by default). */
 const DRAIN_LIMIT = 1 << 20;
 /** Largest pax / GNU long-name record accepted: real ones hold a few names and numbers. */
 const MAX_META_BYTES = 1 << 20;
-
-/** Bytes of a stream, read in exact amounts. Holds at most one pending chunk. */
-class ByteReader {
-  private chunk: Uint8Array = new Uint8Array(0);
-  private pos = 0;
-  private done = false;
-  /** Bytes consumed so far (offset into the uncompressed stream). */
-  offset = 0;
-
-  constructor(
-    private readonly reader: ReadableStreamDefaultReader<Uint8Array>,
-    private readonly fileName: string,
-  ) {}
-
-  private async more(): Promise<boolean> {
-    while (this.pos >= this.chunk.length) {
-      if (this.done) return false;
-      let r: ReadableStreamReadResult<Uint8Array>;
-      try {
-        r = await this.reader.read();
-      } catch (e) {
-        throw asImportError(e, this.fileName);
-      }
-      if (r.done) {
-        this.done = true;
-        return false;
-      }
-      this.chunk = r.value;
-      this.pos = 0;
-    }
-    return true;
-  }
-
-  /** Reads up to n bytes (fewer only at end of stream) as a list of views. */
-  async readParts(n: number, keep: boolean): Promise<{ parts: Uint8Array[]; got: number }> {
-    const parts: Uint8Array[] = [];
-    let got = 0;
-    while (got < n && (await this.more())) {
-      const take = Math.min(n - got, this.chunk.length - this.pos);
-      if (keep) parts.push(this.chunk.subarray(this.pos, this.pos + take));
-      this.pos += take;
-      got += take;
-      this.offset += take;
-    }
-    return { parts, got };
-  }
-
-  async read(n: number): Promise<Uint8Array> {
-    const { parts, got } = await this.readParts(n, true);
-    return concat(parts, got);
-  }
-
-  async skip(n: number): Promise<number> {
-    return (await this.readParts(n, false)).got;
-  }
-
-  async cancel(): Promise<void> {
-    try {
-      await this.reader.cancel();
-    } catch {
-      // already errored or closed: nothing to release
-    }
-  }
-}
-
-function concat(parts: Uint8Array[], total: number): Uint8Array {
-  if (parts.length === 1 && parts[0].length === total) return parts[0].slice();
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
-function asImportError(e: unknown, fileName: string): ImportError {
-  if (e instanceof ImportError) return e;
-  const msg = e instanceof Error ? e.message : String(e);
-  return new ImportError(fileName, `could not read the file: ${msg}`);
-}
-
-const latin1 = (b: Uint8Array): string => String.fromCharCode(...b);
-const utf8 = new TextDecoder('utf-8'); // lenient: names are labels, not data
-
-/** NUL-terminated string field. */
-function field(h: Uint8Array, off: number, len: number): string {
-  let end = off;
-  while (end < off + len && h[end] !== 0) end++;
-  return utf8.decode(h.subarray(off, end));
-}
-
-/** Numeric field: octal ASCII (space/NUL padded) or GNU base-256 (high bit of first byte set). */
-function numberField(h: Uint8Array, off: number, len: number): number | null {
-  if (h[off] & 0x80) {
-    if (h[off] === 0xff) return null; // negative
-    let v = h[off] & 0x7f;
-    for (let i = off + 1; i < off + len; i++) v = v * 256 + h[i];
-    return Number.isSafeInteger(v) ? v : null;
-  }
-  const s = latin1(h.subarray(off, off + len)).replace(/[\0 ]+$/, '').replace(/^[\0 ]+/, '');
-  if (s === '') return 0;
-  if (!/^[0-7]+$/.test(s)) return null;
-  const v = parseInt(s, 8);
-  return Number.isSafeInteger(v) ? v : null;
-}
-
-function isZeroBlock(h: Uint8Array): boolean {
-  for (let i = 0; i < h.length; i++) if (h[i] !== 0) return false;
-  return true;
-}
-
-/** Checksum: unsigned (POSIX) or signed (old implementations) sum with the checksum field as spaces. */
-function checksumOk(h: Uint8Array): boolean {
-  const stored = numberField(h, 148, 8);
-  if (stored === null) return false;
-  let unsigned = 0;
-  let signed = 0;
-  for (let i = 0; i < BLOCK; i++) {
-    const b = i >= 148 && i < 156 ? 0x20 : h[i];
-    unsigned += b;
-    signed += b >= 128 ? b - 256 : b;
-  }
-  return stored === unsigned || stored === signed;
-}
-
-function hasMagic(h: Uint8Array): boolean {
-  return latin1(h.subarray(257, 262)) === 'ustar';
-}
-
-/** Parses pax extended header records: "%d %s=%s\n". */
-function parsePax(data: Uint8Array, fileName: string, offset: number): Map<string, string> {
-  const out = new Map<string, string>();
-  let p = 0;
-  while (p < data.length) {
-    if (data[p] === 0) break; // padding some writers leave
-    let sp = p;
-    while (sp < data.length && sp - p < 20 && data[sp] !== 0x20) sp++;
-    const len = parseInt(latin1(data.subarray(p, sp)), 10);
-    if (!Number.isFinite(len) || len <= sp - p || p + len > data.length) {
-      throw new ImportError(fileName, `corrupt pax extended header at byte offset ${offset}`);
-    }
-    const rec = utf8.decode(data.subarray(sp + 1, p + len - 1)); // drop trailing '\n'
-    const eq = rec.indexOf('=');
-    if (eq > 0) out.set(rec.slice(0, eq), rec.slice(eq + 1));
-    p += len;
-  }
-  return out;
-}
-
-const padding = (size: number): number => (BLOCK - (size % BLOCK)) % BLOCK;
 
 /**
  * Yields each regular-file member of a tar stream, in archive order. Directories,
@@ -280,62 +131,4 @@ export async function* readTar(
   } finally {
     await r.cancel();
   }
-}
-
-export interface OpenOptions {
-  /** Name used in error messages (defaults to the File's name). */
-  fileName?: string;
-  /** Called with the size of each raw (still compressed) chunk read from the blob: for progress. */
-  onRawBytes?: (n: number) => void;
-}
-
-/** The same stream, reporting each chunk's size as it is read. */
-function counted(
-  stream: ReadableStream<Uint8Array<ArrayBuffer>>,
-  onBytes: ((n: number) => void) | undefined,
-): ReadableStream<Uint8Array<ArrayBuffer>> {
-  if (!onBytes) return stream;
-  const reader = stream.getReader();
-  return new ReadableStream<Uint8Array<ArrayBuffer>>({
-    async pull(controller) {
-      const r = await reader.read();
-      if (r.done) return controller.close();
-      onBytes(r.value.length);
-      controller.enqueue(r.value);
-    },
-    cancel: (reason) => reader.cancel(reason),
-  });
-}
-
-/**
- * A stream of the blob's bytes, gunzipped if it starts with the gzip magic (1f 8b).
- * Read errors, and gzip corruption or truncation, surface as ImportError(fileName, …).
- */
-export function openMaybeGzip(blob: Blob, options: OpenOptions = {}): ReadableStream<Uint8Array> {
-  const fileName = options.fileName ?? ((blob as Partial<File>).name || 'archive');
-  let inner: ReadableStreamDefaultReader<Uint8Array> | undefined;
-  let gzip = false;
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        if (!inner) {
-          const head = new Uint8Array(await blob.slice(0, 2).arrayBuffer());
-          gzip = head.length === 2 && head[0] === 0x1f && head[1] === 0x8b;
-          const raw = counted(blob.stream(), options.onRawBytes);
-          inner = (gzip ? raw.pipeThrough(new DecompressionStream('gzip')) : raw).getReader();
-        }
-        const r = await inner.read();
-        if (r.done) controller.close();
-        else controller.enqueue(r.value);
-      } catch (e) {
-        const msg = e instanceof Error ? e.message : String(e);
-        controller.error(
-          new ImportError(fileName, gzip ? `corrupt or truncated gzip data: ${msg}` : `could not read the file: ${msg}`),
-        );
-      }
-    },
-    async cancel(reason) {
-      await inner?.cancel(reason).catch(() => undefined);
-    },
-  });
 }

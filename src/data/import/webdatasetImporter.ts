@@ -4,7 +4,8 @@
 // is read. Format details are in formats/tarReader.ts and formats/webdataset.ts.
 
 import { cleanCaptions, decodeUtf8Strict, normaliseCaptionText } from '../formats/captionText';
-import { openMaybeGzip, readTar } from '../formats/tarReader';
+import { openMaybeGzip } from '../formats/openMaybeGzip';
+import { readTar } from '../formats/tarReader';
 import { groupWebDataset, webdatasetRole, type WdsSample } from '../formats/webdataset';
 import { imageProblem } from './imageCheck';
 import { ImportError, type ImportEvent } from './types';

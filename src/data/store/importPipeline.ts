@@ -6,7 +6,7 @@
 // the training captions and completes the manifest. Failures, cancellation and quota
 // errors become an ImportSummary; nothing is stored then (the writer rolls back).
 import type { DataReport, ImportRequest, ImportSummary, SkipReport } from '../../protocol/data';
-import { trainBpe } from '../../tokenizer/bpe';
+import { trainBpe } from '../../tokenizer/trainBpe';
 import { ImportError, type ImportEvent } from '../import/types';
 import { isQuotaError } from './shardStore';
 import { ShardPacker } from './shardPacker';

@@ -24,38 +24,24 @@
 // episode) and are re-read; the prototypes came from a feature pass with the parameters of the
 // episode's start, so they are saved. The TF-IDF teacher is refitted (seeded, deterministic) when
 // the next episode needs it.
+//
+// An episode's pairs (the source contract, the shard read) are in episodePairs.ts, the sampling
+// and training order in episode.ts, the feature pass in featurePass.ts.
 import { objectiveProblems } from '../../config/validate';
 import * as tf from '@tensorflow/tfjs';
-import { IMAGE_MEAN, IMAGE_STD } from '../../data/batch';
 import type { CaptionEncoder, LabelledBatch } from '../../data/store/shardReader';
 import type { ClipModel } from '../../model/clipModel';
 import type { ObjectiveConfig } from '../../config/types';
-import { Rng, deriveSeed } from '../../util/prng';
+import { deriveSeed } from '../../util/prng';
 import type { BatchSource, BatchSourceSnapshot } from '../objective';
-import { defaultK, sampleEpisode } from './episode';
+import { defaultK, sampleEpisode, shuffledPositions } from './episode';
+import { normaliseBytesInto, type EpisodeData, type EpisodePairSource } from './episodePairs';
+import { featurePass } from './featurePass';
 import type { ProtoclipObjective } from './protoclipObjective';
 import { buildEpisodePrototypes, prototypesFromArrays, prototypesToArrays, type EpisodePrototypes, type PrototypesMeta } from './prototypes';
 import { fitTfidfPcaTeacher, type TfidfPcaTeacher } from './teacher';
 
 export type ProtoclipConfig = Extract<ObjectiveConfig, { kind: 'protoclip' }>;
-
-export interface EpisodeData {
-  /** n·S·S·3 raw RGB bytes, NHWC. */
-  images: Uint8Array;
-  /** One caption per pair. */
-  captions: string[];
-  labels: Int32Array;
-}
-
-export interface EpisodePairSource {
-  /** Pairs in the training split (global indices 0 … numPairs−1). */
-  readonly numPairs: number;
-  readonly imageSize: number;
-  /** The pairs at these global indices (repeats allowed), in this order; `seed` picks each pair's caption. */
-  read(indices: Int32Array, seed: number): Promise<EpisodeData>;
-  /** Every training caption (the teacher's fit). */
-  allCaptions(): Promise<string[]>;
-}
 
 export interface EpisodeBatch extends LabelledBatch {
   episodePositions: Int32Array;
@@ -215,7 +201,7 @@ export class ProtoclipEpisodes implements BatchSource {
     let protos: EpisodePrototypes | null = null;
     if (k >= 2) {
       t0 = performance.now();
-      const { hI, hT } = await this.featurePass(data);
+      const { hI, hT } = await featurePass(data, this.opts, (done, total, detail) => this.progress('feature pass', done, total, detail), () => this.yieldFn());
       timing.featureMs = performance.now() - t0;
       try {
         t0 = performance.now();
@@ -268,50 +254,6 @@ export class ProtoclipEpisodes implements BatchSource {
     this.progress('training', 0, this.stepsPerEpisode, `${this.stepsPerEpisode} steps${k === 1 ? ' (warm-up: CLIP loss only)' : ''}`);
   }
 
-  /** No-gradient forward of the episode in batch-size chunks → eval-mode head features [E, P]. */
-  private async featurePass(data: EpisodeData): Promise<{ hI: tf.Tensor2D; hT: tf.Tensor2D }> {
-    const { model, objective, batchSize: B, source, tokenizer, contextLength } = this.opts;
-    const E = data.captions.length;
-    const S = source.imageSize;
-    const px = S * S * 3;
-    const chunks = Math.ceil(E / B);
-    const partsI: tf.Tensor2D[] = [];
-    const partsT: tf.Tensor2D[] = [];
-    try {
-      for (let c = 0; c < chunks; c++) {
-        this.progress('feature pass', c, chunks, `${E} pairs`);
-        const start = c * B;
-        const n = Math.min(B, E - start);
-        const images = new Float32Array(B * px);
-        const captions: string[] = [];
-        for (let b = 0; b < B; b++) {
-          const p = start + (b % n); // pad the last chunk by repetition (fixed shapes)
-          normaliseBytesInto(data.images, p * px, px, images, b * px);
-          captions.push(data.captions[p]);
-        }
-        const { tokens, eot } = tokenizer.encodeBatch(captions, contextLength);
-        const [hI, hT] = tf.tidy(() => {
-          const x = tf.tensor4d(images, [B, S, S, 3], 'float32');
-          const tok = tf.tensor2d(tokens, [B, contextLength], 'int32');
-          const e = tf.tensor1d(eot, 'int32');
-          let fi = objective.heads.imageFeatures(model.encodeImagesRaw(x));
-          let ft = objective.heads.textFeatures(model.encodeTextsRaw(tok, e));
-          if (n < B) {
-            fi = tf.slice(fi, [0, 0], [n, -1]);
-            ft = tf.slice(ft, [0, 0], [n, -1]);
-          }
-          return [fi, ft];
-        });
-        partsI.push(hI);
-        partsT.push(hT);
-        await this.yieldFn();
-      }
-      this.progress('feature pass', chunks, chunks, `${E} pairs`);
-      return { hI: tf.concat(partsI, 0) as tf.Tensor2D, hT: tf.concat(partsT, 0) as tf.Tensor2D };
-    } finally {
-      tf.dispose([...partsI, ...partsT]);
-    }
-  }
 
   dispose(): void {
     this.opts.objective.setEpisode(null);
@@ -320,76 +262,4 @@ export class ProtoclipEpisodes implements BatchSource {
     this.protos = null;
     this.data = null;
   }
-}
-
-/** Raw RGB bytes → (x/255 − mean)/std floats. */
-function normaliseBytesInto(src: Uint8Array, srcOffset: number, n: number, out: Float32Array, offset: number): void {
-  for (let j = 0; j < n; j++) {
-    const c = j % 3;
-    out[offset + j] = (src[srcOffset + j] / 255 - IMAGE_MEAN[c]) / IMAGE_STD[c];
-  }
-}
-
-/** Fisher–Yates permutation of 0 … n−1. */
-export function shuffledPositions(n: number, seed: number): Int32Array {
-  const rng = new Rng(seed);
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) out[i] = i;
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    const t = out[i];
-    out[i] = out[j];
-    out[j] = t;
-  }
-  return out;
-}
-
-/** Reads episode pairs from shard records shard by shard (each needed shard loaded once). */
-export async function readEpisodeFromShards(
-  indices: Int32Array,
-  seed: number,
-  shardSizes: readonly number[],
-  imageSize: number,
-  loadShard: (s: number) => Promise<{ images: Uint8Array; captions: string[][]; labels: Int32Array | ArrayLike<number> }>,
-): Promise<EpisodeData> {
-  const starts: number[] = [];
-  let acc = 0;
-  for (const n of shardSizes) {
-    starts.push(acc);
-    acc += n;
-  }
-  const px = imageSize * imageSize * 3;
-  const E = indices.length;
-  const images = new Uint8Array(E * px);
-  const captions: string[] = new Array(E);
-  const labels = new Int32Array(E);
-  const rng = new Rng(seed);
-  const draws = Float64Array.from({ length: E }, () => rng.uniform());
-  // Group the episode positions by shard.
-  const byShard = new Map<number, number[]>();
-  for (let p = 0; p < E; p++) {
-    const g = indices[p];
-    if (!(g >= 0 && g < acc)) throw new Error(`episode index ${g} outside the split (${acc} pairs)`);
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= g) lo = mid;
-      else hi = mid - 1;
-    }
-    let list = byShard.get(lo);
-    if (!list) byShard.set(lo, (list = []));
-    list.push(p);
-  }
-  for (const s of [...byShard.keys()].sort((a, b) => a - b)) {
-    const shard = await loadShard(s);
-    for (const p of byShard.get(s)!) {
-      const i = indices[p] - starts[s];
-      images.set(shard.images.subarray(i * px, (i + 1) * px), p * px);
-      const cs = shard.captions[i];
-      captions[p] = cs[Math.min(cs.length - 1, Math.floor(draws[p] * cs.length))];
-      labels[p] = shard.labels[i];
-    }
-  }
-  return { images, captions, labels };
 }

@@ -5,7 +5,8 @@ export { backTranslate, clusterMeans } from './pbt';
 export { protoSoftTargets, DEFAULT_TARGET_TEMPERATURE } from './softTargets';
 export { protoLoss, protoHardLoss, protoLogits, protoAccuracy } from './protoLoss';
 export { ProtoHeads, headForward, FEATURE_PASS_TRAINING_MODE, BN_MOMENTUM, BN_EPS, type ProtoHead } from './heads';
-export { fitTfidfPcaTeacher, TfidfPcaTeacher, teacherTokens, TEACHER_FORMAT, type TeacherJSON, type TeacherFitOptions } from './teacher';
+export { fitTfidfPcaTeacher, TfidfPcaTeacher, TEACHER_FORMAT, type TeacherJSON, type TeacherFitOptions } from './teacher';
+export { teacherTokens } from './tfidf';
 export { sampleEpisode, defaultK } from './episode';
 export {
   buildEpisodePrototypes,
