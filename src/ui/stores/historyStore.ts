@@ -11,11 +11,10 @@ import {
   createRun,
   evalPointOf,
   flushRun,
-  loadRuns,
-  saveRuns,
   type CompareMetric,
   type RunRecord,
 } from '../runHistory';
+import { loadRuns, saveRuns } from '../runHistoryStorage';
 
 export interface HistoryState {
   /** The last RUNS_CAP runs, oldest first; the one training is mutated in place (see runsVersion). */
