@@ -51,8 +51,10 @@ export interface LineChartProps<S> {
   testId?: string;
 }
 
-/** At most ~5 redraws a second: enough to watch, cheap next to a training step. */
+/** At most ~5 redraws a second on screen: enough to watch, cheap next to a training step. */
 const MIN_REDRAW_MS = 200;
+/** Off screen (scrolled away), a chart still catches up, but only every 2 s. */
+const OFFSCREEN_REDRAW_MS = 2000;
 
 /** Tick labels with as many decimals as the tick spacing needs (a narrow range such as
  *  b = −10.00 … −9.99 must not read "−10, −10, −9.99"); exponent form for tiny spacings. */
@@ -78,9 +80,9 @@ function fitColumns(d: uPlot.AlignedData, n: number): uPlot.AlignedData {
 
 /**
  * A small uPlot line chart that follows its container's width. It never re-renders React for new
- * data: a store subscription marks it dirty, and it redraws via setData at most every MIN_REDRAW_MS,
- * inside an animation frame (none while the tab is hidden), and only while it is on screen (an
- * IntersectionObserver; a chart scrolled back into view catches up at once).
+ * data: a store subscription marks it dirty, and it redraws via setData at most every MIN_REDRAW_MS
+ * while on screen (OFFSCREEN_REDRAW_MS when scrolled away, an IntersectionObserver tells), always
+ * inside an animation frame, so nothing is drawn while the tab is hidden.
  */
 export function LineChart<S>(props: LineChartProps<S>) {
   const { title, caption, height = 190, emptyText = 'No data yet — press Start.', seriesKey = '', children, className, testId } = props;
@@ -157,7 +159,7 @@ export function LineChart<S>(props: LineChartProps<S>) {
     let lastDraw = 0;
     const redraw = () => {
       frame = 0;
-      if (!dirty || !onScreen) return;
+      if (!dirty) return;
       dirty = false;
       lastDraw = performance.now();
       const d = fitColumns(propsRef.current.data(source.getState()), u.series.length);
@@ -167,11 +169,12 @@ export function LineChart<S>(props: LineChartProps<S>) {
       setEmpty(n === 0);
     };
     const scheduleRedraw = () => {
-      if (timer !== undefined || frame !== 0 || !onScreen) return;
+      if (timer !== undefined || frame !== 0) return;
+      const gap = onScreen ? MIN_REDRAW_MS : OFFSCREEN_REDRAW_MS;
       timer = setTimeout(() => {
         timer = undefined;
         frame = requestAnimationFrame(redraw);
-      }, Math.max(0, MIN_REDRAW_MS - (performance.now() - lastDraw)));
+      }, Math.max(0, gap - (performance.now() - lastDraw)));
     };
     const unsubscribe = source.subscribe((s) => {
       const v = propsRef.current.version(s);
@@ -182,7 +185,12 @@ export function LineChart<S>(props: LineChartProps<S>) {
     });
     const io = new IntersectionObserver((entries) => {
       onScreen = entries.some((e) => e.isIntersecting);
-      if (onScreen && dirty) scheduleRedraw();
+      if (onScreen && dirty) {
+        // Back on screen: catch up now rather than at the slow off-screen pace.
+        if (timer !== undefined) clearTimeout(timer);
+        timer = undefined;
+        scheduleRedraw();
+      }
     });
     io.observe(host);
 

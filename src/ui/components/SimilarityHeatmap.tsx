@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type MouseEvent } from 'react';
+import { cssColour, useColourScheme } from '../theme';
 import { fmtFixed, truncate } from '../format';
 import { useTelemetry, type SimilaritySnapshot } from '../stores/telemetryStore';
 
@@ -70,8 +71,8 @@ function draw(canvas: HTMLCanvasElement, sim: SimilaritySnapshot, L: Layout): vo
   ctx.lineWidth = L.cell >= 8 ? 1.25 : 0.75;
   for (let i = 0; i < n; i++) ctx.strokeRect(x0 + i * L.cell + 0.5, y0 + i * L.cell + 0.5, L.cell - 1, L.cell - 1);
 
-  // Row labels (captions) and column indices.
-  ctx.fillStyle = '#b7c1d3';
+  // Row labels (captions) and column indices, in the page's text colours (dark or light scheme).
+  ctx.fillStyle = cssColour('--text', '#dbe2ee');
   ctx.textBaseline = 'middle';
   const fs = Math.min(11, Math.max(7, L.cell - 2));
   ctx.font = `${fs}px system-ui, sans-serif`;
@@ -83,7 +84,7 @@ function draw(canvas: HTMLCanvasElement, sim: SimilaritySnapshot, L: Layout): vo
   }
   ctx.textAlign = 'center';
   ctx.textBaseline = 'alphabetic';
-  ctx.fillStyle = '#8d99b0';
+  ctx.fillStyle = cssColour('--muted', '#8d99b0');
   const colEvery = Math.ceil(18 / L.cell);
   for (let j = 0; j < n; j += colEvery) ctx.fillText(String(j), x0 + (j + 0.5) * L.cell, y0 - 5);
 }
@@ -105,9 +106,10 @@ export function SimilarityHeatmap() {
 
   const layout = sim ? layoutFor(width, sim.n) : null;
 
+  const scheme = useColourScheme();
   useEffect(() => {
     if (sim && layout && canvasRef.current) draw(canvasRef.current, sim, layout);
-  }, [sim, width]);
+  }, [sim, width, scheme]);
 
   const onMove = (e: MouseEvent<HTMLCanvasElement>) => {
     if (!sim || !layout) return;
