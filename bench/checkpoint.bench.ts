@@ -9,9 +9,9 @@
 //
 // Run only this one: `npm run bench -- checkpoint` (CHECKPOINT_PRESETS=tiny and CHECKPOINT_REPEATS=5 override).
 import { writeFileSync, mkdirSync } from 'node:fs';
-import os from 'node:os';
 import { test, expect, type Page } from '@playwright/test';
 import type { CheckpointBenchReport, CheckpointBenchRow } from '../src/protocol/bench';
+import { machineInfo } from './machine';
 
 const PRESETS = (process.env.CHECKPOINT_PRESETS ?? 'tiny,small').split(',').map((x) => x.trim()).filter(Boolean) as ('tiny' | 'small')[];
 const REPEATS = Number(process.env.CHECKPOINT_REPEATS ?? 3);
@@ -90,7 +90,7 @@ test('checkpoint benchmark: write and read time and size per preset', async ({ p
 
   const result = {
     date: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30) },
+    machine: machineInfo(),
     browser: browser.version(),
     backend: backend.active,
     backendReason: backend.reason,

@@ -2,9 +2,9 @@
 // shard reader, and the trainer's data-wait share, for the default preset on each
 // dataset kind. Ratios are measured in one run; absolute numbers depend on the machine.
 import { writeFileSync, mkdirSync } from 'node:fs';
-import os from 'node:os';
 import { test, expect, type Page } from '@playwright/test';
 import { TAR_END, tarFileParts } from '../src/data/formats/tarWriter';
+import { machineInfo } from './machine';
 
 const BATCH = 64;
 const READER_BATCHES = 60;
@@ -112,7 +112,7 @@ test('data pipeline benchmark', async ({ page, browser }) => {
 
   const result = {
     date: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30) },
+    machine: machineInfo(),
     browser: browser.version(),
     backend: backend.active,
     adapter: backend.adapter,

@@ -13,6 +13,7 @@ import os from 'node:os';
 import { test, expect, type Page } from '@playwright/test';
 import type { BackendName } from '../src/config/types';
 import type { LossBenchReport, LossBenchRow, StepProfileReport, TimingStats } from '../src/protocol/bench';
+import { machineInfo } from './machine';
 
 const list = (name: string, fallback: string) => (process.env[name] ?? fallback).split(',').map((x) => x.trim()).filter(Boolean);
 const num = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
@@ -372,7 +373,7 @@ test('kernels benchmark: fused loss, training throughput, step memory', async ({
 
   const result = {
     date: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), loadAvg1mStart: loadStart, loadAvg1mEnd: os.loadavg()[0] },
+    machine: { ...machineInfo(), loadAvg1mStart: loadStart, loadAvg1mEnd: os.loadavg()[0] },
     browser: browser.version(),
     adapter,
     autoBackend: { active: auto, reason: autoInfo.reason, candidates: autoInfo.candidates, wasmThreads: autoInfo.wasmThreads },

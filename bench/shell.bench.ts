@@ -3,8 +3,8 @@
 // unmounted), on the auto backend. Step times are the worker's own per-step wall times, so the
 // ratio of the medians is measured in one run, on one machine state. Target: they differ by ≤ 5 %.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import { expect, test, type Page } from '@playwright/test';
+import { machineInfo } from './machine';
 
 const WINDOWS = Number(process.env.SHELL_WINDOWS ?? 6);
 const WINDOW_MS = Number(process.env.SHELL_WINDOW_MS ?? 12_000);
@@ -52,7 +52,7 @@ test('live charts vs hidden: training step time', async ({ page, browser }) => {
   const ratio = visibleMs / hiddenMs;
   const result = {
     date: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30) },
+    machine: machineInfo(),
     browser: browser.version(),
     backend: backend.active,
     adapter: backend.adapter,
