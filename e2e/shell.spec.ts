@@ -129,6 +129,25 @@ test('no main-thread task over 50 ms during 30 s of training with the Train view
   await expect.poll(() => colourPixels(page, gap, PURPLE), { timeout: 10_000 }).toBeGreaterThan(12);
   expect(await colourPixels(page, gap, GREEN)).toBeGreaterThan(12);
 
+  // Exports: the Loss chart's CSV holds the 5 losses; the run's JSON every step and the evaluation.
+  const readDownload = async (click: () => Promise<void>) => {
+    const [download] = await Promise.all([page.waitForEvent('download'), click()]);
+    const path = await download.path();
+    return { name: download.suggestedFilename(), text: (await import('node:fs')).readFileSync(path!, 'utf8') };
+  };
+  const loss = await storeState<number[]>(page, 's.metrics.column("loss")');
+  const csv = await readDownload(() => page.getByRole('button', { name: 'Download Loss as CSV' }).click());
+  expect(csv.name).toMatch(/^clip-lab-loss-.*\.csv$/);
+  const rows = csv.text.trim().split('\r\n');
+  expect(rows[0]).toBe('step,loss,smoothed,chance ln B');
+  expect(rows.slice(1).map((r) => Number(r.split(',')[1]))).toEqual(loss);
+  const json = JSON.parse((await readDownload(() => page.getByTestId('run-export').getByRole('button', { name: 'JSON' }).click())).text);
+  expect(json.steps.step).toEqual([1, 2, 3, 4, 5]);
+  expect(json.evals).toHaveLength(1);
+  expect(json.config.steps).toBe(5);
+  const png = await readDownload(() => page.getByRole('button', { name: 'Download Modality gap ‖mean u − mean v‖ as PNG' }).click());
+  expect(png.name).toMatch(/\.png$/);
+
   await setField(page, 'Steps', 100000);
   await setField(page, 'Eval every', 100);
   await page.getByRole('button', { name: 'Start', exact: true }).click();

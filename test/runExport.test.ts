@@ -66,3 +66,10 @@ describe('run metrics export', () => {
     expect(o.evals[0].zeroShotHeldOut).toBeNull();
   });
 });
+
+describe('matrix CSV', () => {
+  it('labels rows and columns by caption', async () => {
+    const { matrixCsv } = await import('../src/ui/chartExport');
+    expect(matrixCsv('image \\ caption', ['a red circle', 'two, shapes'], [1, 0.5, -0.25, 0.75], 2)).toBe('image \\ caption,a red circle,"two, shapes"\r\na red circle,1,0.5\r\n"two, shapes",-0.25,0.75\r\n');
+  });
+});

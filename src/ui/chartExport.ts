@@ -23,6 +23,17 @@ export function chartCsv(xLabel: string, seriesLabels: readonly string[], data: 
   return toCsv([xLabel, ...seriesLabels], data as unknown as ArrayLike<number | null>[]);
 }
 
+/** An n×n row-major matrix as CSV: a corner label, the column labels, then one labelled row each. */
+export function matrixCsv(corner: string, labels: readonly string[], values: ArrayLike<number>, n: number): string {
+  const lines = [[corner, ...labels.slice(0, n)].map(csvField).join(',')];
+  for (let i = 0; i < n; i++) {
+    const row = [labels[i] ?? `#${i}`];
+    for (let j = 0; j < n; j++) row.push(String(values[i * n + j]));
+    lines.push(row.map(csvField).join(','));
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
 /** "Zero-shot accuracy" → "zero-shot-accuracy" (file names). */
 export function slug(title: string): string {
   return (

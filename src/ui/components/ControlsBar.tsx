@@ -75,7 +75,7 @@ export function ControlsBar() {
       <div className="progress-line">
         <span className="progress-label">Training</span>
         <div className="bar" role="progressbar" aria-label="Training progress" aria-valuemin={0} aria-valuemax={total} aria-valuenow={step}>
-          <div className={`bar-fill${state === 'running' ? ' bar-live' : ''}`} style={{ width: `${(frac * 100).toFixed(2)}%` }} />
+          <div className={`bar-fill bar-fill-scaled${state === 'running' ? ' bar-live' : ''}`} style={{ transform: `scaleX(${frac.toFixed(4)})` }} />
         </div>
         <span className="progress-text">
           {(frac * 100).toFixed(1)} % · {fmtMs(msPerStep)}/step · ETA {state === 'running' ? fmtDuration(eta) : '–'}

@@ -5,6 +5,7 @@ import 'uplot/dist/uPlot.min.css';
 import { chartCsv, chartPng, exportFileName, slug } from '../chartExport';
 import { downloadBlob } from '../download';
 import { fmtNum } from '../format';
+import { cancelRedraw, enqueueRedraw } from '../redrawQueue';
 import { reportError } from '../stores/errorsStore';
 import { cssColour, useColourScheme } from '../theme';
 
@@ -81,8 +82,8 @@ function fitColumns(d: uPlot.AlignedData, n: number): uPlot.AlignedData {
 /**
  * A small uPlot line chart that follows its container's width. It never re-renders React for new
  * data: a store subscription marks it dirty, and it redraws via setData at most every MIN_REDRAW_MS
- * while on screen (OFFSCREEN_REDRAW_MS when scrolled away, an IntersectionObserver tells), always
- * inside an animation frame, so nothing is drawn while the tab is hidden.
+ * while on screen (OFFSCREEN_REDRAW_MS when scrolled away, an IntersectionObserver tells), through
+ * the page's redraw queue (animation frames with a time budget, nothing while the tab is hidden).
  */
 export function LineChart<S>(props: LineChartProps<S>) {
   const { title, caption, height = 190, emptyText = 'No data yet — press Start.', seriesKey = '', children, className, testId } = props;
@@ -155,10 +156,10 @@ export function LineChart<S>(props: LineChartProps<S>) {
     let dirty = false;
     let onScreen = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    let frame = 0;
+    let queued = false;
     let lastDraw = 0;
     const redraw = () => {
-      frame = 0;
+      queued = false;
       if (!dirty) return;
       dirty = false;
       lastDraw = performance.now();
@@ -169,11 +170,12 @@ export function LineChart<S>(props: LineChartProps<S>) {
       setEmpty(n === 0);
     };
     const scheduleRedraw = () => {
-      if (timer !== undefined || frame !== 0) return;
+      if (timer !== undefined || queued) return;
       const gap = onScreen ? MIN_REDRAW_MS : OFFSCREEN_REDRAW_MS;
       timer = setTimeout(() => {
         timer = undefined;
-        frame = requestAnimationFrame(redraw);
+        queued = true;
+        enqueueRedraw(redraw);
       }, Math.max(0, gap - (performance.now() - lastDraw)));
     };
     const unsubscribe = source.subscribe((s) => {
@@ -208,7 +210,7 @@ export function LineChart<S>(props: LineChartProps<S>) {
       io.disconnect();
       ro.disconnect();
       if (timer !== undefined) clearTimeout(timer);
-      if (frame) cancelAnimationFrame(frame);
+      cancelRedraw(redraw);
       plotRef.current = null;
       u.destroy();
     };

@@ -1,5 +1,10 @@
 import { useEffect, useRef, useState, type MouseEvent } from 'react';
+import { chartPng, exportFileName, matrixCsv } from '../chartExport';
+import { downloadBlob } from '../download';
+import { reportError } from '../stores/errorsStore';
 import { cssColour, useColourScheme } from '../theme';
+
+const TITLE = 'Similarity at the last evaluation (u_i · v_j)';
 import { fmtFixed, truncate } from '../format';
 import { useTelemetry, type SimilaritySnapshot } from '../stores/telemetryStore';
 
@@ -111,6 +116,18 @@ export function SimilarityHeatmap() {
     if (sim && layout && canvasRef.current) draw(canvasRef.current, sim, layout);
   }, [sim, width, scheme]);
 
+  const exportCsv = () => {
+    if (!sim) return;
+    downloadBlob(new Blob([matrixCsv('image \\ caption', sim.captions, sim.values, sim.n)], { type: 'text/csv' }), exportFileName(`similarity-step-${sim.step}`, 'csv'));
+  };
+  const exportPng = () => {
+    const canvas = canvasRef.current;
+    if (!sim || !canvas) return;
+    chartPng(canvas, `${TITLE}, step ${sim.step}`, [], { bg: cssColour('--panel', '#141a27'), text: cssColour('--text', '#dbe2ee') })
+      .then((blob) => downloadBlob(blob, exportFileName(`similarity-step-${sim.step}`, 'png')))
+      .catch((e: unknown) => reportError(e instanceof Error ? e.message : String(e), 'export similarity'));
+  };
+
   const onMove = (e: MouseEvent<HTMLCanvasElement>) => {
     if (!sim || !layout) return;
     const r = e.currentTarget.getBoundingClientRect();
@@ -124,7 +141,17 @@ export function SimilarityHeatmap() {
 
   return (
     <section className="card heatmap-card" aria-label="Similarity matrix">
-      <h3 className="card-title">Similarity at the last evaluation (u_i · v_j)</h3>
+      <div className="chart-head">
+        <h3 className="card-title">{TITLE}</h3>
+        <span className="chart-exports">
+          <button type="button" className="link-button" disabled={!sim} onClick={exportCsv} aria-label="Download the similarity matrix as CSV" title="The matrix as CSV: rows are images, columns captions, each labelled by its caption">
+            CSV
+          </button>
+          <button type="button" className="link-button" disabled={!sim} onClick={exportPng} aria-label="Download the similarity matrix as PNG">
+            PNG
+          </button>
+        </span>
+      </div>
       <p className="card-caption">
         Cosine between image i (rows, labelled by its caption) and caption j (columns) of {sim ? `${sim.n} pairs of the training batch at step ${sim.step}` : 'pairs of the training batch'}, taken at
         each evaluation. Training pushes the outlined diagonal — the true pairs — up and everything else down.
