@@ -7,7 +7,8 @@ import { FASHION_CLASS_PHRASES, FASHION_PROMPT_TEMPLATES } from '../src/data/bui
 import type { ShardRecord } from '../src/data/store/types';
 import { BpeTokenizer } from '../src/tokenizer/bpe';
 import { syntheticFashion as synthetic } from './helpers/syntheticFashion';
-import { recallAt, retrievalRanks } from '../src/worker/evaluate';
+import { recallAt } from '../src/eval/multiCaptionRecall';
+import { retrievalRanks } from '../src/worker/evaluate';
 
 async function collect(data: FashionMnistData, size: number) {
   const m = fashionManifest(fashionMnistDatasetId(size, 80), size);

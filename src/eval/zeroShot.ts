@@ -15,7 +15,9 @@ export function fillTemplate(template: string, className: string): string {
 export function classEmbeddings(encodeTexts: TextEncoderFn, classNames: string[], templates: string[]): tf.Tensor2D {
   return tf.tidy(() => {
     const texts = classNames.flatMap((c) => templates.map((t) => fillTemplate(t, c)));
-    const e = encodeTexts(texts).reshape([classNames.length, templates.length, -1]);
+    const raw = encodeTexts(texts);
+    // Each prompt's embedding on the unit sphere first (a no-op for an encoder that normalises).
+    const e = raw.div(raw.norm('euclidean', 1, true)).reshape([classNames.length, templates.length, -1]);
     const mean = e.mean(1) as tf.Tensor2D;
     return mean.div(mean.norm('euclidean', 1, true)) as tf.Tensor2D;
   });

@@ -9,6 +9,7 @@ import type { ClipLabDatabase } from '../data/db';
 import { normaliseImageInto, readSplit, type LabelledBatch } from '../data/store/shardReader';
 import type { DatasetManifest } from '../data/store/types';
 import { GapAccumulator } from '../eval/modalityGap';
+import { recallAt } from '../eval/multiCaptionRecall';
 import { classEmbeddings, predictClasses, ZeroShotTally } from '../eval/zeroShot';
 import type { ClipModel } from '../model/clipModel';
 import type { EvalReport } from '../protocol/trainer';
@@ -43,14 +44,6 @@ export async function retrievalRanks(q: tf.Tensor2D, c: tf.Tensor2D, chunk = RET
     ranks.dispose();
   }
   return out;
-}
-
-/** Share of ranks below k; NaN for no queries. */
-export function recallAt(ranks: ArrayLike<number>, k: number): number {
-  if (ranks.length === 0) return NaN;
-  let hit = 0;
-  for (let i = 0; i < ranks.length; i++) if (ranks[i] < k) hit++;
-  return hit / ranks.length;
 }
 
 interface EvalInputs {
