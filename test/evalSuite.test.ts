@@ -123,3 +123,21 @@ describe('linear probe', () => {
     expect(() => fitLinearProbe({ ...train, y: [9, ...ref.y.slice(1, 80)] }, ref.classes, 0.1)).toThrow(/label 9/);
   });
 });
+
+describe('zero-shot scores of one image', async () => {
+  const { truncatedPrompts, zeroShotScores } = await import('../src/eval/zeroShotScores');
+  it('cosines, softmax at the logit scale, sorted classes (hand-computed)', () => {
+    const r = zeroShotScores([1, 0], [0.6, 0.8, 1, 0, 0, 1], 3, 2, 10);
+    expect([...r.cosines]).toEqual([0.6, 1, 0]);
+    const e = [Math.exp(6), Math.exp(10), Math.exp(0)];
+    const z = e[0]! + e[1]! + e[2]!;
+    [...r.probabilities].forEach((p, i) => expect(p).toBeCloseTo(e[i]! / z, 12));
+    expect(r.order).toEqual([1, 0, 2]);
+    expect(() => zeroShotScores([1], [1, 0], 1, 2, 10)).toThrow(/expected u of 2/);
+    expect(() => zeroShotScores([1, 0], [1, 0], 1, 2, 0)).toThrow(/logit scale/);
+  });
+  it('names the prompts longer than the context', () => {
+    const encode = (t: string) => t.split(' ').map((_, i) => i);
+    expect(truncatedPrompts(['a red circle', 'a very very very long label here'], encode, 5)).toEqual([{ prompt: 'a very very very long label here', tokens: 7, kept: 3 }]);
+  });
+});
