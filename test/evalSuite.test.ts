@@ -141,3 +141,24 @@ describe('zero-shot scores of one image', async () => {
     expect(truncatedPrompts(['a red circle', 'a very very very long label here'], encode, 5)).toEqual([{ prompt: 'a very very very long label here', tokens: 7, kept: 3 }]);
   });
 });
+
+describe('classification report', async () => {
+  const { classificationReport } = await import('../src/eval/classificationReport');
+  it('top-1, top-k, per-class accuracy and the confusion matrix (hand-computed)', () => {
+    // 4 images × 3 classes
+    const scores = [
+      0.9, 0.1, 0.0, // y=0 → pred 0
+      0.2, 0.5, 0.7, // y=1 → pred 2 (class 1 is 2nd)
+      0.3, 0.3, 0.1, // y=1 → tie 0/1 → pred 0 (lower index); class 1 ranked 2nd
+      0.0, 0.0, 0.0, // unlabelled
+    ];
+    const r = classificationReport(scores, [0, 1, 1, -1], 3, 2);
+    expect(r.n).toBe(3);
+    expect(r.top1).toBeCloseTo(1 / 3);
+    expect(r.topK).toBe(1);
+    expect([...r.perClass]).toEqual([1, 0, NaN]);
+    expect([...r.confusion]).toEqual([1, 0, 0, 1, 0, 1, 0, 0, 0]);
+    expect(classificationReport(scores, [0, 1, 1, -1], 3, 3).topK).toBeNaN();
+    expect(() => classificationReport(scores, [0, 1, 5, -1], 3)).toThrow(/label 5/);
+  });
+});
