@@ -67,13 +67,12 @@ async function benchPreset(page: Page, preset: 'tiny' | 'small'): Promise<Row> {
   }
   if ((await ui<number>(page, 's.errors.length')) > errs) return fail('training failed');
   const status = await ui<{ step: number; numBytes: number }>(page, 's.status');
-  const id = `${preset}-${Date.now()}`;
-  await send(page, { type: 'benchmarkCheckpoint', requestId: id, repeats: REPEATS });
-  await expect
-    .poll(async () => (await ui(page, 's.checkpointBench?.requestId ?? null')) === id || (await ui<number>(page, 's.errors.length')) > errs, { timeout: 600_000, intervals: [200] })
-    .toBe(true);
-  const r = await ui<CheckpointBenchReport | null>(page, 's.checkpointBench');
-  if (r?.requestId !== id) return fail('benchmarkCheckpoint failed');
+  // One request, one answer (the hook's request() settles by requestId; an error report rejects it).
+  const r = await page.evaluate(
+    (cmd) => (window as any).__clipLab.request(cmd).then((x: CheckpointBenchReport) => JSON.parse(JSON.stringify(x)), (e: Error) => ({ failed: e.message })),
+    { type: 'benchmarkCheckpoint', requestId: `${preset}-${Date.now()}`, repeats: REPEATS },
+  );
+  if ('failed' in r) return fail(`benchmarkCheckpoint failed (${r.failed})`);
   return { preset, row: r.row, step: status.step, tensorBytes: status.numBytes, ...(r.error ? { error: r.error } : {}) };
 }
 

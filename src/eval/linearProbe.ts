@@ -5,6 +5,7 @@
 // λ is chosen on a validation split from a grid (best validation accuracy, ties → the larger λ),
 // never on the test split; the chosen model is the one fitted on the training split. Pure JS: the
 // feature matrices are small (N ≤ some thousands, D ≤ a few hundred).
+import { softmaxRows } from './softmax';
 
 export interface ProbeData {
   /** N×D features, row-major. */
@@ -47,18 +48,6 @@ function logits(m: { w: Float64Array; b: Float64Array; d: number; classes: numbe
       if (v === 0) continue;
       for (let k = 0; k < c; k++) z[i * c + k]! += v * w[j * c + k]!;
     }
-  }
-  return z;
-}
-
-/** Row-wise softmax in place (max-subtracted). */
-function softmaxRows(z: Float64Array, n: number, c: number): Float64Array {
-  for (let i = 0; i < n; i++) {
-    let mx = -Infinity;
-    for (let k = 0; k < c; k++) mx = Math.max(mx, z[i * c + k]!);
-    let sum = 0;
-    for (let k = 0; k < c; k++) sum += z[i * c + k] = Math.exp(z[i * c + k]! - mx);
-    for (let k = 0; k < c; k++) z[i * c + k]! /= sum;
   }
   return z;
 }

@@ -1,6 +1,7 @@
 // What the zero-shot playground shows for one image (docs/methods.md §7): the cosine of the image's
 // unit embedding u with each class vector w_c, and the probabilities p = softmax(s · cos) at the
 // model's logit scale s = exp t, classes sorted by probability. Float64, pure.
+import { softmaxRows } from './softmax';
 
 export interface ZeroShotScores {
   cosines: Float64Array;
@@ -19,12 +20,7 @@ export function zeroShotScores(u: ArrayLike<number>, w: ArrayLike<number>, class
     for (let k = 0; k < d; k++) s += u[k]! * w[c * d + k]!;
     cosines[c] = s;
   }
-  let mx = -Infinity;
-  for (const v of cosines) mx = Math.max(mx, logitScale * v);
-  const probabilities = new Float64Array(classes);
-  let sum = 0;
-  for (let c = 0; c < classes; c++) sum += probabilities[c] = Math.exp(logitScale * cosines[c]! - mx);
-  for (let c = 0; c < classes; c++) probabilities[c]! /= sum;
+  const probabilities = softmaxRows(cosines.map((v) => logitScale * v), 1, classes);
   const order = Array.from({ length: classes }, (_, c) => c).sort((a, b) => probabilities[b]! - probabilities[a]! || a - b);
   return { cosines, probabilities, order };
 }

@@ -6,12 +6,12 @@ import type uPlot from 'uplot';
 /** One CSV field: quoted when it holds a comma, quote or line break (RFC 4180). */
 export function csvField(v: unknown): string {
   if (v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v))) return '';
-  const s = typeof v === 'number' ? String(v) : String(v);
+  const s = String(v);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /** Rows of named columns as CSV text (header line first; CRLF line ends). */
-export function toCsv(header: readonly string[], columns: readonly ArrayLike<number | null | undefined>[]): string {
+export function toCsv(header: readonly string[], columns: readonly ArrayLike<unknown>[]): string {
   const n = columns.reduce((m, c) => Math.max(m, c.length), 0);
   const lines = [header.map(csvField).join(',')];
   for (let i = 0; i < n; i++) lines.push(columns.map((c) => csvField(c[i])).join(','));
@@ -25,13 +25,9 @@ export function chartCsv(xLabel: string, seriesLabels: readonly string[], data: 
 
 /** An n×n row-major matrix as CSV: a corner label, the column labels, then one labelled row each. */
 export function matrixCsv(corner: string, labels: readonly string[], values: ArrayLike<number>, n: number): string {
-  const lines = [[corner, ...labels.slice(0, n)].map(csvField).join(',')];
-  for (let i = 0; i < n; i++) {
-    const row = [labels[i] ?? `#${i}`];
-    for (let j = 0; j < n; j++) row.push(String(values[i * n + j]));
-    lines.push(row.map(csvField).join(','));
-  }
-  return `${lines.join('\r\n')}\r\n`;
+  const rowLabels = Array.from({ length: n }, (_, i) => labels[i] ?? `#${i}`);
+  const columns = Array.from({ length: n }, (_, j) => Array.from({ length: n }, (_, i) => values[i * n + j]!));
+  return toCsv([corner, ...rowLabels], [rowLabels, ...columns]);
 }
 
 /** "Zero-shot accuracy" → "zero-shot-accuracy" (file names). */

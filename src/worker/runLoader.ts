@@ -26,7 +26,8 @@ export class RunLoader {
   /** A new run at step 0; null when `stale()` turned true while the data was prepared. */
   async newRun(config: TrainConfig, stale: () => boolean, hooks: Hooks): Promise<{ run: Run; manifest: DatasetManifest } | null> {
     // The UI checks the same rules before it sends; a config from elsewhere (a test, a script) is checked here.
-    const problems = configProblems({ ...config, objective: objectiveOf(config) });
+    const objective = objectiveOf(config);
+    const problems = configProblems({ ...config, objective });
     if (problems.length) throw new Error(`The run settings are not valid: ${problems.join('; ')}`);
     const db = await this.db();
     await cleanIncomplete(db); // only datasets whose writer is gone (Web Locks), never a running import
@@ -42,7 +43,7 @@ export class RunLoader {
     // Saved configs from before objectives existed have none: plain CLIP.
     const resolved: TrainConfig = {
       ...config,
-      objective: objectiveOf(config),
+      objective,
       model: { ...config.model, text: { ...config.model.text, vocabSize: tokenizer.vocabSize }, image: { ...config.model.image, imageSize: manifest.imageSize } },
     };
     await this.postDataset(db, manifest, tokenizer, fromCache);

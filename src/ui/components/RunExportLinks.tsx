@@ -5,7 +5,7 @@ import { useTelemetry } from '../stores/telemetryStore';
 
 /** "Run metrics: CSV · JSON" — the whole run on screen as a file (every step, every evaluation). */
 export function RunExportLinks() {
-  const hasData = useTelemetry((s) => s.metricsVersion >= 0 && (s.metrics.length > 0 || s.evals.length > 0));
+  const hasData = useTelemetry((s) => s.metrics.length > 0 || s.evals.length > 0);
   const name = () => {
     const c = useTelemetry.getState().runConfig;
     return `run-${c ? `${c.objective.kind}-seed-${c.seed}` : 'metrics'}`;
