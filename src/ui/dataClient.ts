@@ -19,7 +19,7 @@ function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** Reports an error of the data side in the data store and in the app's error banner. */
+/** Reports an error of the data side in the app's one error list (the banner), marked "data · …". */
 function reportError(message: string, context: string): void {
   addAppError(message, `data · ${context}`);
 }
