@@ -19,3 +19,11 @@ export interface Batch {
 /** Per-channel normalisation applied to every image (Shapes/RGB data: centred to roughly [-1, 1]). */
 export const IMAGE_MEAN = [0.5, 0.5, 0.5] as const;
 export const IMAGE_STD = [0.5, 0.5, 0.5] as const;
+
+/** (rgb/255 − mean)/std per channel into `out` (packed RGB bytes → NHWC floats, same length). */
+export function normaliseRgbInto(rgb: Uint8Array, out: Float32Array, offset = 0): void {
+  for (let i = 0; i < rgb.length; i++) {
+    const c = i % 3;
+    out[offset + i] = (rgb[i]! / 255 - IMAGE_MEAN[c]!) / IMAGE_STD[c]!;
+  }
+}

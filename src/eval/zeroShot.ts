@@ -2,14 +2,12 @@
 // template, encode, L2-normalise, average over templates, renormalise → w_c.
 // Predict argmax_c u · w_c.
 import * as tf from '@tensorflow/tfjs';
+import { fillTemplate } from './templateEnsemble';
 
 export interface TextEncoderFn {
   (texts: string[]): tf.Tensor2D;
 }
 
-export function fillTemplate(template: string, className: string): string {
-  return template.replace('{}', className);
-}
 
 /** Class weight matrix W (C×D, unit rows) from the prompt-template ensemble. */
 export function classEmbeddings(encodeTexts: TextEncoderFn, classNames: string[], templates: string[]): tf.Tensor2D {

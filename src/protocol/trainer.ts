@@ -5,7 +5,9 @@
 import type { BackendChoice, BackendName, TrainConfig } from '../config/types';
 import type { BenchCommand, BenchReport } from './bench';
 import type { StorageInfo } from './data';
+import type { SuiteResult } from './inference';
 import type { Request } from './requests';
+import { weightBuffers, type ModelWeights } from '../model/modelWeights';
 
 export type { BackendChoice, BackendName };
 
@@ -66,6 +68,8 @@ export interface ModelSummary {
   paramCount: number;
   lastLoss: number | null;
   lastEval: { step: number; zeroShotAll: number; gap: number; recallI2T1: number } | null;
+  /** Evaluation-suite results on this model, oldest first (src/worker/inference/evaluationSuite.ts). */
+  evaluations?: SuiteResult[];
 }
 
 export type RunState = 'idle' | 'preparing' | 'ready' | 'running' | 'paused' | 'done' | 'stopped' | 'error';
@@ -93,7 +97,9 @@ export type TrainerCommand =
   /** Answered by a ModelFileReport (a .safetensors Blob). */
   | ({ type: 'exportModel'; id: string } & Request)
   /** Validates a .safetensors file and stores it in the library; answered by a ModelImportReport. */
-  | ({ type: 'importModel'; file: File } & Request);
+  | ({ type: 'importModel'; file: File } & Request)
+  /** A copy of the run's model weights now, between two steps (the Try view's live model). Answered by a WeightsReport. */
+  | ({ type: 'snapshotWeights' } & Request);
 
 export type Command = TrainerCommand | BenchCommand;
 
@@ -235,6 +241,11 @@ export interface ModelImportReport extends Request {
   error?: string;
 }
 
+export interface WeightsReport extends Request {
+  type: 'weights';
+  weights: ModelWeights;
+}
+
 /** The run the trainer holds now (after configure or resume). */
 export interface RunReport {
   type: 'run';
@@ -248,7 +259,7 @@ export interface RunReport {
   config: TrainConfig;
 }
 
-export type TrainerReport = CheckpointReport | ModelsReport | ModelFileReport | ModelImportReport | RunReport | StatusReport | ProgressReport | MetricsReport | EvalReport | BackendReport | DatasetReport | ErrorReport;
+export type TrainerReport = WeightsReport | CheckpointReport | ModelsReport | ModelFileReport | ModelImportReport | RunReport | StatusReport | ProgressReport | MetricsReport | EvalReport | BackendReport | DatasetReport | ErrorReport;
 
 export type Report = TrainerReport | BenchReport;
 
@@ -263,5 +274,6 @@ export function transferablesOf(r: Report): Transferable[] {
     return [...out];
   }
   if (r.type === 'eval') return [r.similarity.buffer];
+  if (r.type === 'weights') return weightBuffers(r.weights);
   return [];
 }

@@ -10,6 +10,7 @@
 // deleted at once, or, when the tab died, by cleanCheckpoints() on the next start (the writer's
 // Web Lock tells a write in progress from an abandoned one).
 import type { ClipLabDatabase } from '../data/db';
+import type { SuiteResult } from '../protocol/inference';
 import type { CheckpointChunk, CheckpointRecord, ModelRecord } from '../data/store/checkpointTypes';
 import { withWriteLock, writerAlive } from '../data/store/writeLocks';
 import type { TensorEntry } from '../model/files/safetensorsFormat';
@@ -161,8 +162,11 @@ export async function writeCheckpoint(db: ClipLabDatabase, input: WriteCheckpoin
     }
     // The switch: one transaction, so the model points at the old or the new checkpoint, never at neither.
     const tx = db.transaction(['models', 'checkpoints'], 'readwrite');
-    const previous = (await tx.objectStore('models').get(input.model.id))?.checkpointId ?? null;
-    const model: ModelRecord = { ...input.model, checkpointId: id, bytes: record.bytes };
+    const before = await tx.objectStore('models').get(input.model.id);
+    const previous = before?.checkpointId ?? null;
+    // Evaluations made on the model (the suite) stay with it across its checkpoints.
+    const evaluations = input.model.evaluations ?? before?.evaluations;
+    const model: ModelRecord = { ...input.model, ...(evaluations ? { evaluations } : {}), checkpointId: id, bytes: record.bytes };
     await Promise.all([tx.objectStore('checkpoints').put(record), tx.objectStore('models').put(model), tx.done]);
     if (previous && previous !== id) await removeCheckpoint(db, previous).catch(() => undefined);
     return { model, checkpoint: record };
@@ -235,6 +239,22 @@ export async function renameModelRecord(db: ClipLabDatabase, modelId: string, na
   const m = await tx.store.get(modelId);
   if (!m) throw new Error(`No saved model ${modelId}`);
   await Promise.all([tx.store.put({ ...m, name: clean.slice(0, 120) }), tx.done]);
+}
+
+/** Evaluation results kept per model at most (the oldest go first). */
+export const MAX_EVALUATIONS = 20;
+
+/** Adds an evaluation-suite result to a model's record; false when there is no such record. */
+export async function appendModelEvaluation(db: ClipLabDatabase, modelId: string, result: SuiteResult): Promise<boolean> {
+  const tx = db.transaction('models', 'readwrite');
+  const m = await tx.store.get(modelId);
+  if (!m) {
+    await tx.done;
+    return false;
+  }
+  const evaluations = [...(m.evaluations ?? []), result].slice(-MAX_EVALUATIONS);
+  await Promise.all([tx.store.put({ ...m, evaluations }), tx.done]);
+  return true;
 }
 
 /** Deletes a model and its checkpoint (record first: a half-deleted checkpoint is an orphan that cleanup removes). */

@@ -4,6 +4,7 @@
 import type { ClipLabDatabase } from '../data/db';
 import type { ModelRecord } from '../data/store/checkpointTypes';
 import { SafetensorsError, blobSource, type ByteSource } from '../model/files/safetensorsReader';
+import type { ModelWeights } from '../model/modelWeights';
 import type { ModelSummary } from '../protocol/trainer';
 import { CHUNK_BYTES, checkpointSource, getModelCheckpoint, writeCheckpoint, writePlannedFile, type ChunkedWriter } from './checkpointStore';
 import { checkModelTensors, fileTensorLoader, isResumeTensor, planModelFile, readModelFileInfo } from './modelFile';
@@ -52,6 +53,28 @@ export async function openStoredRun(db: ClipLabDatabase, modelId: string): Promi
   const info = await readModelFileInfo(source, model.name);
   if (!info.run) throw new Error(`${model.name}: the stored checkpoint has no run state`);
   return { record: model, meta: { ...info.run, id: model.id, name: model.name }, source };
+}
+
+/**
+ * The weights of a stored model, for inference (the Try view, the evaluation suite): its
+ * parameters read from the checkpoint, its config and tokenizer from the run state.
+ */
+export async function loadStoredWeights(db: ClipLabDatabase, modelId: string): Promise<ModelWeights> {
+  const { record, meta, source } = await openStoredRun(db, modelId);
+  const info = await readModelFileInfo(source, record.name);
+  const load = fileTensorLoader(source, info.header, record.name);
+  const specs = runTensorSpecs(meta.config, null, false).filter((t) => t.role === 'param');
+  const tensors: ModelWeights['tensors'] = [];
+  for (const t of specs) tensors.push({ name: t.name, shape: t.shape, values: (await load(t.name, 'F32', t.shape)) as Float32Array });
+  return {
+    id: record.id,
+    name: record.name,
+    step: meta.step,
+    config: meta.config,
+    tokenizer: meta.tokenizer ?? null,
+    dataset: { id: meta.dataset.id, name: meta.dataset.name },
+    tensors,
+  };
 }
 
 /**

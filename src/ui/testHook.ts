@@ -2,6 +2,8 @@
 // browser tests and benchmarks send commands and read the UI state through it. `getState()` is one
 // merged view of the small stores (settings, telemetry, history, errors, bench) plus the route.
 import type { DataCommand } from '../protocol/data';
+import type { InferenceCommand, InferenceReport } from '../protocol/inference';
+import { useTry, type TryState } from './stores/tryStore';
 import type { Command, Report } from '../protocol/trainer';
 import { applyReport, beginRun } from './applyReport';
 import { useBench } from './stores/benchStore';
@@ -24,6 +26,9 @@ export interface ClipLabHook {
   getDataState: () => DataState;
   /** The Models library store. */
   getModels: () => ModelsState;
+  /** The Try view's store, and requests to the inference worker. */
+  getTry: () => TryState;
+  inferenceRequest: (cmd: InferenceCommand & { requestId: string }) => Promise<InferenceReport>;
 }
 
 declare global {
@@ -48,5 +53,5 @@ function mergedState(): Record<string, unknown> {
 }
 
 export function installTestHook(part: Partial<ClipLabHook>): void {
-  window.__clipLab = { ...window.__clipLab, getState: mergedState, getDataState: () => useDataStore.getState(), getModels: () => useModelsStore.getState(), ...part };
+  window.__clipLab = { ...window.__clipLab, getState: mergedState, getDataState: () => useDataStore.getState(), getModels: () => useModelsStore.getState(), getTry: () => useTry.getState(), ...part };
 }

@@ -22,6 +22,7 @@ import { benchmarkCheckpoint, benchmarkLoss, benchmarkReader, profileStep } from
 import { Autosave } from './autosave';
 import { ModelLibrary } from './modelLibrary';
 import { RunLoader } from './runLoader';
+import { runWeights } from '../train/runWeights';
 
 export type Post = (r: Report) => void;
 
@@ -103,6 +104,9 @@ export class TrainerSession {
           return;
         case 'status':
           return this.postStatus();
+        case 'snapshotWeights':
+          // Between two steps (commands run when the loop yields); no random stream is read.
+          return this.post({ type: 'weights', requestId: cmd.requestId, weights: await runWeights(this.requireRun()) });
         case 'saveCheckpoint':
           await this.waitForLoopIfPaused();
           return await this.save('manual');

@@ -9,7 +9,7 @@
 // random square of area fraction in [lo, hi] and resizes it back to S×S (bilinear);
 // no flips. Resuming: `state()` returns {epoch, pos, batches}; passing it back as
 // `opts.state` rebuilds the reader exactly at that point (see readerSchedule.ts).
-import { IMAGE_MEAN, IMAGE_STD, type Batch } from '../batch';
+import { IMAGE_MEAN, IMAGE_STD, normaliseRgbInto, type Batch } from '../batch';
 import type { ClipLabDatabase } from '../db';
 import { cropResizeInto, randomCropRect, type ScaleRange } from '../image/augment';
 import { ReaderSchedule, type ReaderState } from './readerSchedule';
@@ -52,10 +52,7 @@ export const NORM_BIAS: readonly number[] = IMAGE_MEAN.map((m, c) => -m / IMAGE_
 
 /** Copy pair `i` of a shard into `out` at `offset`, normalised to (x/255 − mean)/std. */
 export function normaliseImageInto(shard: ShardRecord, i: number, pixels: number, out: Float32Array, offset: number): void {
-  const src = shard.images.subarray(i * pixels * 3, (i + 1) * pixels * 3);
-  for (let p = 0; p < pixels; p++) {
-    for (let c = 0; c < 3; c++) out[offset + p * 3 + c] = (src[p * 3 + c] / 255 - IMAGE_MEAN[c]) / IMAGE_STD[c];
-  }
+  normaliseRgbInto(shard.images.subarray(i * pixels * 3, (i + 1) * pixels * 3), out, offset);
 }
 
 /** Loads shard `index` of a split of one dataset (IndexedDB in the app, memory in tests). */

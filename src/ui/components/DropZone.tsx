@@ -10,10 +10,12 @@ export interface DropZoneProps {
   hint: string;
   /** The headline (default "Drop files or a folder here"). */
   title?: string;
+  /** data-testid (default "drop-zone"). */
+  testId?: string;
 }
 
 /** A drop target for files and folders. */
-export function DropZone({ disabled, onFiles, onBrowse, hint, title = 'Drop files or a folder here' }: DropZoneProps) {
+export function DropZone({ disabled, onFiles, onBrowse, hint, title = 'Drop files or a folder here', testId = 'drop-zone' }: DropZoneProps) {
   const [over, setOver] = useState(false);
   const [reading, setReading] = useState(false);
 
@@ -42,7 +44,7 @@ export function DropZone({ disabled, onFiles, onBrowse, hint, title = 'Drop file
   return (
     <div
       className={`drop-zone${over ? ' drop-over' : ''}${disabled ? ' drop-disabled' : ''}`}
-      data-testid="drop-zone"
+      data-testid={testId}
       role="button"
       tabIndex={disabled ? -1 : 0}
       aria-disabled={disabled}

@@ -8,6 +8,7 @@ import { objectiveShort } from '../objectives';
 import { useRoute } from '../stores/routeStore';
 import { isBusy, useTelemetry } from '../stores/telemetryStore';
 import { deleteModel, exportModel, renameModel, resumeModel } from '../trainerClient';
+import { loadModel } from '../inferenceClient';
 
 /** One saved model: what it is, how far it trained, how good it is, and its actions. */
 export function ModelRow({ m, current }: { m: ModelSummary; current: boolean }) {
@@ -84,6 +85,17 @@ export function ModelRow({ m, current }: { m: ModelSummary; current: boolean }) 
           ) : null}
           <button type="button" className="btn btn-small" disabled={busy} title={busy ? 'Pause or stop the current run first' : 'Load it in the trainer to evaluate it'} onClick={load}>
             Use this model
+          </button>
+          <button
+            type="button"
+            className="btn btn-small"
+            title="Zero-shot playground, search and evaluation on this model (the trainer is not touched)"
+            onClick={() => {
+              void loadModel({ kind: 'stored', id: m.id });
+              setView('try');
+            }}
+          >
+            Try it
           </button>
           <button type="button" className="btn btn-small" onClick={() => setEditing(true)}>
             Rename

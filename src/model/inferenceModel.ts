@@ -1,0 +1,121 @@
+// A model for inference: the two towers and the logit scale rebuilt from ModelWeights, the tokenizer
+// and the preprocessing of its training data. Encoders run in fixed-size chunks (the last one
+// padded), so every call reuses the same shapes and compiled kernels however many inputs come:
+//   texts  → v_j = normalise(f_text(tokens_j))   (unit rows, n × D)
+//   images → u_i = normalise(f_image(x_i))       (x = (rgb/255 − mean)/std, NHWC)
+import * as tf from '@tensorflow/tfjs';
+import { normaliseRgbInto } from '../data/batch';
+import { BpeTokenizer } from '../tokenizer/bpe';
+import { ClipModel } from './clipModel';
+import type { ModelWeights } from './modelWeights';
+
+/** Inputs per encoder call (static shapes: a smaller last chunk is padded to this). */
+export const TEXT_CHUNK = 64;
+export const IMAGE_CHUNK = 32;
+
+export class ModelLoadError extends Error {}
+
+export class InferenceModel {
+  readonly tokenizer: BpeTokenizer;
+  readonly logitScale: number;
+  readonly contextLength: number;
+  readonly imageSize: number;
+  readonly embedDim: number;
+
+  private constructor(
+    readonly weights: Omit<ModelWeights, 'tensors'>,
+    private readonly model: ClipModel,
+    tokenizer: BpeTokenizer,
+  ) {
+    this.tokenizer = tokenizer;
+    this.contextLength = model.config.text.contextLength;
+    this.imageSize = model.config.image.imageSize;
+    this.embedDim = model.config.embedDim;
+    this.logitScale = Math.exp(model.logitScale.dataSync()[0]!);
+  }
+
+  /** Rebuilds the model; throws ModelLoadError naming the model and what is wrong. */
+  static fromWeights(w: ModelWeights): InferenceModel {
+    if (w.tokenizer === null || w.tokenizer === undefined) {
+      throw new ModelLoadError(`${w.name}: the model has no tokenizer (metadata "tokenizer" is missing), so no text can be encoded`);
+    }
+    let tokenizer: BpeTokenizer;
+    try {
+      tokenizer = BpeTokenizer.fromJSON(w.tokenizer);
+    } catch (e) {
+      throw new ModelLoadError(`${w.name}: the tokenizer is not readable (${e instanceof Error ? e.message : String(e)})`);
+    }
+    if (tokenizer.vocabSize !== w.config.model.text.vocabSize) {
+      throw new ModelLoadError(`${w.name}: the tokenizer has ${tokenizer.vocabSize} ids, the text tower ${w.config.model.text.vocabSize}`);
+    }
+    let model: ClipModel;
+    try {
+      model = new ClipModel(w.config.model, w.config.seed);
+    } catch (e) {
+      throw new ModelLoadError(`${w.name}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    try {
+      const given = new Map(w.tensors.map((t) => [t.name, t]));
+      for (const p of model.params.params) {
+        const t = given.get(p.name);
+        if (!t) throw new ModelLoadError(`${w.name}: tensor "${p.name}" is missing`);
+        if (t.shape.length !== p.shape.length || t.shape.some((d, i) => d !== p.shape[i])) {
+          throw new ModelLoadError(`${w.name}: tensor "${p.name}" has shape [${t.shape.join(', ')}], the config needs [${p.shape.join(', ')}]`);
+        }
+        const size = p.shape.reduce((a, b) => a * b, 1);
+        if (t.values.length !== size) throw new ModelLoadError(`${w.name}: tensor "${p.name}" has ${t.values.length} values, its shape [${p.shape.join(', ')}] needs ${size}`);
+        tf.tidy(() => p.variable.assign(tf.tensor(t.values, p.shape, 'float32')));
+      }
+      const { tensors: _t, ...rest } = w;
+      return new InferenceModel(rest, model, tokenizer);
+    } catch (e) {
+      model.dispose();
+      throw e;
+    }
+  }
+
+  /** Unit text embeddings, n × D row-major. */
+  async encodeTexts(texts: readonly string[]): Promise<Float32Array> {
+    const T = this.contextLength;
+    const D = this.embedDim;
+    const out = new Float32Array(texts.length * D);
+    for (let s = 0; s < texts.length; s += TEXT_CHUNK) {
+      const part = texts.slice(s, s + TEXT_CHUNK);
+      const padded = part.concat(Array<string>(TEXT_CHUNK - part.length).fill(part[0] ?? ''));
+      const { tokens, eot } = this.tokenizer.encodeBatch(padded, T);
+      const v = tf.tidy(() => this.model.encodeTexts(tf.tensor2d(tokens, [TEXT_CHUNK, T], 'int32'), tf.tensor1d(eot, 'int32')));
+      const values = await v.data();
+      v.dispose();
+      out.set((values as Float32Array).subarray(0, part.length * D), s * D);
+    }
+    return out;
+  }
+
+  /**
+   * Unit image embeddings of n images given as raw RGB bytes (imageSize² · 3 each, packed), n × D.
+   * `onChunk` is called after each chunk (progress, cancellation: it may throw).
+   */
+  async encodeImages(rgb: Uint8Array, n: number, onChunk?: (done: number) => Promise<void> | void): Promise<Float32Array> {
+    const S = this.imageSize;
+    const px = S * S * 3;
+    if (rgb.length !== n * px) throw new Error(`encodeImages: ${rgb.length} bytes for ${n} images of ${S}×${S}`);
+    const D = this.embedDim;
+    const out = new Float32Array(n * D);
+    const x = new Float32Array(IMAGE_CHUNK * px);
+    for (let s = 0; s < n; s += IMAGE_CHUNK) {
+      const m = Math.min(IMAGE_CHUNK, n - s);
+      normaliseRgbInto(rgb.subarray(s * px, (s + m) * px), x);
+      x.fill(0, m * px);
+      const u = tf.tidy(() => this.model.encodeImages(tf.tensor4d(x, [IMAGE_CHUNK, S, S, 3])));
+      const values = await u.data();
+      u.dispose();
+      out.set((values as Float32Array).subarray(0, m * D), s * D);
+      await onChunk?.(s + m);
+    }
+    return out;
+  }
+
+  dispose(): void {
+    this.model.dispose();
+  }
+}

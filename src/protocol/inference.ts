@@ -1,0 +1,241 @@
+// The inference worker's protocol (src/worker/inference.worker.ts): the Try view, retrieval search
+// and the evaluation suite run a MODEL (towers + tokenizer + preprocessing) in a worker of their own,
+// so that nothing they do touches a training run (its tensors, its random streams, its timing
+// beyond sharing the CPU). Every command but `cancel` is a request; its answer echoes the id, and a
+// failure is an ErrorReport with that id. Long jobs (an index, the suite) stream ProgressReports
+// and stop at the next chunk on `cancel`.
+import type { BackendChoice, TrainConfig } from '../config/types';
+import type { ModelWeights } from '../model/modelWeights';
+import type { BackendInfo } from './trainer';
+import type { Request } from './requests';
+
+export type { ModelWeights };
+
+/** Where a model comes from: the Models library, or a snapshot of the live run (see `snapshotWeights`). */
+export type ModelSource = { kind: 'stored'; id: string } | { kind: 'live'; weights: ModelWeights };
+
+/** An image for the playground: encoded bytes (a file, the clipboard, the drawing, a camera frame) or a stored pair. */
+export type ImageSource = { kind: 'encoded'; blob: Blob; name: string } | { kind: 'dataset'; datasetId: string; split: 'train' | 'val'; index: number };
+
+export type InferenceCommand =
+  | ({ type: 'init'; backend: BackendChoice } & Request)
+  /** Loads a model (replacing the loaded one; caches of the old model go). Answered by a ModelLoadedReport. */
+  | ({ type: 'loadModel'; source: ModelSource } & Request)
+  /** Decodes and preprocesses an image as the model was trained; keeps its embedding under `imageKey`. Answered by an ImageReport. */
+  | ({ type: 'setImage'; imageKey: string; image: ImageSource } & Request)
+  /** Scores the image under `imageKey` against the labels, with the template ensemble and with `singleTemplate`. Answered by a ZeroShotReport. */
+  | ({ type: 'zeroShot'; imageKey: string; labels: string[]; templates: string[]; singleTemplate: number } & Request)
+  /** Images of a stored dataset, for picking (validation images first). Answered by a SamplesReport. */
+  | ({ type: 'samples'; datasetId: string; split: 'train' | 'val'; offset: number; limit: number } & Request)
+  /** Embeds every image of a dataset with the loaded model (cached until the model changes). Answered by an IndexReport. */
+  | ({ type: 'buildIndex'; datasetId: string } & Request)
+  /** Text → image search over the index. Answered by a SearchReport. */
+  | ({ type: 'search'; query: string; k: number } & Request)
+  /** Image → text: the captions of the index that score highest for one of its images. Answered by a CaptionsReport. */
+  | ({ type: 'imageCaptions'; position: number; k: number } & Request)
+  /** The evaluation suite of the loaded model on a dataset (docs/methods.md §7). Answered by a SuiteReport. */
+  | ({ type: 'evaluate'; datasetId: string } & Request)
+  /** Stops the job of `requestId` at its next chunk (it answers with an error "cancelled"). */
+  | { type: 'cancel'; requestId: string };
+
+/** What the UI knows about the loaded model. */
+export interface LoadedModelInfo {
+  /** Changes whenever the weights do (a new snapshot of the live run is a new model). */
+  key: string;
+  /** The library id (stored) or the live run's id (its record once saved). */
+  modelId: string;
+  name: string;
+  source: 'stored' | 'live';
+  step: number;
+  config: TrainConfig;
+  datasetId: string;
+  datasetName: string;
+  /** Whether that dataset is in storage (validation images, retrieval and evaluation need it). */
+  datasetStored: boolean;
+  /** The dataset's prompt ensemble ({} marks the label), or a generic one. */
+  templates: string[];
+  /** The dataset's class names (empty when it has none, or is not stored). */
+  classes: string[];
+  /** The dataset's typical background colour (sRGB), where the drawing canvas starts. */
+  background: [number, number, number] | null;
+  logitScale: number;
+  contextLength: number;
+  imageSize: number;
+  embedDim: number;
+  loadMs: number;
+}
+
+export interface ModelLoadedReport extends Request {
+  type: 'modelLoaded';
+  model: LoadedModelInfo;
+}
+
+export interface ImageReport extends Request {
+  type: 'image';
+  imageKey: string;
+  /** The image as the model sees it: imageSize² RGB after the centre crop and resize. */
+  rgb: Uint8Array;
+  size: number;
+  /** Original size when decoded from a file (null for a stored pair). */
+  original: { width: number; height: number } | null;
+  ms: number;
+}
+
+export interface ZeroShotSet {
+  /** Probabilities p = softmax(s · cos), per label (input order). */
+  probabilities: number[];
+  cosines: number[];
+  /** Label indices, most probable first. */
+  order: number[];
+}
+
+export interface ZeroShotReport extends Request {
+  type: 'zeroShot';
+  imageKey: string;
+  modelKey: string;
+  labels: string[];
+  ensemble: ZeroShotSet;
+  /** The same with only templates[singleTemplate]. */
+  single: ZeroShotSet;
+  singleTemplate: string;
+  /** Templates in the ensemble. */
+  templateCount: number;
+  logitScale: number;
+  /** Prompts longer than the context: the model sees them cut (kept of tokens). */
+  truncated: { prompt: string; tokens: number; kept: number }[];
+  /** Prompts encoded for this answer (the rest came from the cache). */
+  encodedPrompts: number;
+  ms: number;
+}
+
+export interface SampleImage {
+  split: 'train' | 'val';
+  index: number;
+  rgb: Uint8Array;
+  caption: string;
+  label: number;
+}
+
+export interface SamplesReport extends Request {
+  type: 'samples';
+  datasetId: string;
+  size: number;
+  total: number;
+  samples: SampleImage[];
+}
+
+export interface IndexReport extends Request {
+  type: 'index';
+  modelKey: string;
+  datasetId: string;
+  datasetName: string;
+  images: number;
+  captions: number;
+  /** Whether the index was already built for this model (no work done). */
+  cached: boolean;
+  imagesPerSec: number;
+  ms: number;
+}
+
+export interface SearchHit {
+  /** Position in the index (images in split order: train, then val). */
+  position: number;
+  split: 'train' | 'val';
+  index: number;
+  score: number;
+  rgb: Uint8Array;
+  caption: string;
+}
+
+export interface SearchReport extends Request {
+  type: 'search';
+  query: string;
+  size: number;
+  hits: SearchHit[];
+  truncated: boolean;
+  ms: number;
+}
+
+export interface CaptionsReport extends Request {
+  type: 'captions';
+  position: number;
+  /** Top captions for the image; `own` marks the image's own captions. */
+  captions: { text: string; score: number; own: boolean }[];
+}
+
+/** The evaluation suite's results (docs/methods.md §7); stored with the model's record. */
+export interface SuiteResult {
+  modelId: string | null;
+  modelName: string;
+  modelStep: number;
+  datasetId: string;
+  datasetName: string;
+  at: string;
+  ms: number;
+  zeroShot: {
+    classes: string[];
+    images: number;
+    ensemble: { top1: number; top5: number; perClass: number[]; confusion: number[] };
+    single: { template: string; top1: number; top5: number };
+    templates: number;
+  } | null;
+  retrieval: {
+    images: number;
+    captions: number;
+    i2t: { r1: number; r5: number; r10: number };
+    t2i: { r1: number; r5: number; r10: number };
+  } | null;
+  linearProbe: {
+    features: string;
+    /** Which images fitted the probe, chose λ and were scored, in words. */
+    protocol: string;
+    trainImages: number;
+    validationImages: number;
+    testImages: number;
+    lambda: number;
+    validation: { lambda: number; accuracy: number }[];
+    testTop1: number;
+  } | null;
+  /** Why a part was skipped (no classes, too few labelled images, …). */
+  notes: string[];
+}
+
+export interface SuiteReport extends Request {
+  type: 'suite';
+  result: SuiteResult;
+}
+
+export interface InferenceProgressReport extends Request {
+  type: 'progress';
+  job: 'index' | 'evaluate' | 'load';
+  done: number;
+  total: number;
+  message: string;
+}
+
+export interface InferenceBackendReport extends Request {
+  type: 'backend';
+  info: BackendInfo;
+}
+
+export interface InferenceErrorReport {
+  type: 'error';
+  requestId?: string;
+  message: string;
+  context: string;
+  /** True when the job stopped on `cancel`. */
+  cancelled?: boolean;
+}
+
+export type InferenceReport =
+  | InferenceBackendReport
+  | ModelLoadedReport
+  | ImageReport
+  | ZeroShotReport
+  | SamplesReport
+  | IndexReport
+  | SearchReport
+  | CaptionsReport
+  | SuiteReport
+  | InferenceProgressReport
+  | InferenceErrorReport;

@@ -1,0 +1,237 @@
+// The inference worker's session: one backend, at most one loaded model (from the library or a
+// snapshot of the live run), its playground caches, its retrieval index, and the long jobs in
+// flight. Quick requests (an image, a zero-shot update, a search) are answered at once, also while
+// a long job runs: jobs yield between chunks. Loading another model cancels the jobs of the old one.
+import * as tf from '@tensorflow/tfjs';
+import { chooseBackend } from '../../backend/selectBackend';
+import { openClipLabDB, type ClipLabDatabase } from '../../data/db';
+import { sniffImage } from '../../data/formats/imageHeader';
+import { decodeToRgb } from '../../data/image/decodeResize';
+import { getDataset } from '../../data/store/shardStore';
+import type { DatasetManifest } from '../../data/store/types';
+import { InferenceModel } from '../../model/inferenceModel';
+import type { ModelWeights } from '../../model/modelWeights';
+import type { InferenceCommand, InferenceReport, LoadedModelInfo } from '../../protocol/inference';
+import { appendModelEvaluation } from '../../train/checkpointStore';
+import { loadStoredWeights } from '../../train/runStorage';
+import { yieldToEventLoop } from '../yieldToEventLoop';
+import { backgroundColour, checkImageSize, readPair, readSamples } from './datasetImages';
+import { runEvaluationSuite } from './evaluationSuite';
+import { CancelledError, Jobs } from './jobs';
+import { Playground } from './playground';
+import { buildRetrievalIndex, captionsFor, searchIndex, type RetrievalIndex } from './retrievalIndex';
+
+/** Templates for a model whose dataset has none (or is gone). */
+export const GENERIC_TEMPLATES = ['{}', 'a photo of a {}', 'an image of a {}'];
+/** Encoded images larger than this are refused before decoding (bytes). */
+export const MAX_IMAGE_BYTES = 64 << 20;
+
+type Post = (r: InferenceReport) => void;
+
+export class InferenceSession {
+  private db: ClipLabDatabase | null = null;
+  private backendReady: Promise<void> | null = null;
+  private model: InferenceModel | null = null;
+  private info: LoadedModelInfo | null = null;
+  private manifest: DatasetManifest | null = null;
+  private playground: Playground | null = null;
+  private index: RetrievalIndex | null = null;
+  private readonly jobs = new Jobs();
+  private loads = 0;
+
+  constructor(private readonly post: Post) {}
+
+  private async openDb(): Promise<ClipLabDatabase> {
+    this.db ??= await openClipLabDB();
+    return this.db;
+  }
+
+  async handle(cmd: InferenceCommand): Promise<void> {
+    if (cmd.type === 'cancel') {
+      this.jobs.cancel(cmd.requestId);
+      return;
+    }
+    try {
+      if (cmd.type === 'init') {
+        this.backendReady = this.selectBackend(cmd.backend, cmd.requestId);
+        return await this.backendReady;
+      }
+      await (this.backendReady ??= this.selectBackend('auto'));
+      switch (cmd.type) {
+        case 'loadModel': {
+          const src = cmd.source;
+          const weights = src.kind === 'stored' ? async () => loadStoredWeights(await this.openDb(), src.id) : async () => src.weights;
+          return await this.load(cmd.requestId, weights, src.kind);
+        }
+        case 'setImage':
+          return await this.setImage(cmd);
+        case 'zeroShot': {
+          const pg = this.requirePlayground();
+          const r = await pg.zeroShot(cmd.imageKey, cmd.labels, cmd.templates, cmd.singleTemplate);
+          return this.post({ type: 'zeroShot', requestId: cmd.requestId, modelKey: this.info!.key, ...r });
+        }
+        case 'samples': {
+          const m = await this.dataset(cmd.datasetId);
+          const samples = await readSamples(await this.openDb(), m, cmd.split, cmd.offset, Math.min(200, cmd.limit));
+          return this.post({ type: 'samples', requestId: cmd.requestId, datasetId: m.id, size: m.imageSize, total: m.splits[cmd.split].pairs, samples });
+        }
+        case 'buildIndex':
+          return await this.buildIndex(cmd.requestId, cmd.datasetId);
+        case 'search': {
+          const ix = this.requireIndex();
+          const t0 = performance.now();
+          const { hits, truncated } = await searchIndex(await this.openDb(), ix, this.model!, cmd.query, cmd.k);
+          return this.post({ type: 'search', requestId: cmd.requestId, query: cmd.query, size: ix.manifest.imageSize, hits, truncated, ms: performance.now() - t0 });
+        }
+        case 'imageCaptions': {
+          const ix = this.requireIndex();
+          return this.post({ type: 'captions', requestId: cmd.requestId, position: cmd.position, captions: captionsFor(ix, this.model!.embedDim, cmd.position, cmd.k) });
+        }
+        case 'evaluate':
+          return await this.evaluate(cmd.requestId, cmd.datasetId);
+      }
+    } catch (e) {
+      this.post({
+        type: 'error',
+        requestId: cmd.requestId,
+        message: e instanceof Error ? e.message : String(e),
+        context: cmd.type,
+        ...(e instanceof CancelledError ? { cancelled: true } : {}),
+      });
+    }
+  }
+
+  private async selectBackend(choice: Parameters<typeof chooseBackend>[0], requestId = ''): Promise<void> {
+    const info = await chooseBackend(choice);
+    this.post({ type: 'backend', requestId, info });
+  }
+
+  private requirePlayground(): Playground {
+    if (!this.playground) throw new Error('Choose a model first');
+    return this.playground;
+  }
+
+  private requireIndex(): RetrievalIndex {
+    if (!this.index || this.index.modelKey !== this.info?.key) throw new Error('Build the search index for this model first');
+    return this.index;
+  }
+
+  private async dataset(id: string): Promise<DatasetManifest> {
+    if (this.manifest?.id === id) return this.manifest;
+    const m = await getDataset(await this.openDb(), id);
+    if (!m) throw new Error(`Dataset ${id} is not in storage (deleted?)`);
+    return m;
+  }
+
+  private async load(requestId: string, weights: () => Promise<ModelWeights>, kind: 'stored' | 'live'): Promise<void> {
+    const t0 = performance.now();
+    const n = ++this.loads;
+    this.post({ type: 'progress', requestId, job: 'load', done: 0, total: 1, message: 'Loading the model…' });
+    const w = await weights();
+    const model = InferenceModel.fromWeights(w);
+    if (n !== this.loads) return model.dispose(); // a newer load won
+    this.jobs.cancelAll();
+    this.model?.dispose();
+    this.model = model;
+    this.playground = new Playground(model);
+    this.index = null;
+    const db = await this.openDb();
+    this.manifest = (await getDataset(db, w.dataset.id).catch(() => undefined)) ?? null;
+    const m = this.manifest;
+    this.info = {
+      key: `${kind}:${w.id}@${w.step}#${n}`,
+      modelId: w.id,
+      name: w.name,
+      source: kind,
+      step: w.step,
+      config: w.config,
+      datasetId: w.dataset.id,
+      datasetName: w.dataset.name,
+      datasetStored: m !== null,
+      templates: m && m.promptTemplates.length ? [...m.promptTemplates] : [...GENERIC_TEMPLATES],
+      classes: m ? m.classes.map((c) => c.name) : [],
+      background: m ? await backgroundColour(db, m).catch(() => null) : null,
+      logitScale: model.logitScale,
+      contextLength: model.contextLength,
+      imageSize: model.imageSize,
+      embedDim: model.embedDim,
+      loadMs: performance.now() - t0,
+    };
+    this.post({ type: 'modelLoaded', requestId, model: this.info });
+    this.post({ type: 'progress', requestId, job: 'load', done: 1, total: 1, message: `Loaded ${w.name} (step ${w.step})` });
+  }
+
+  private async setImage(cmd: Extract<InferenceCommand, { type: 'setImage' }>): Promise<void> {
+    const pg = this.requirePlayground();
+    const S = pg.model.imageSize;
+    const t0 = performance.now();
+    let rgb: Uint8Array;
+    let original: { width: number; height: number } | null = null;
+    if (cmd.image.kind === 'encoded') {
+      const { blob, name } = cmd.image;
+      if (blob.size === 0) throw new Error(`${name}: the file is empty`);
+      if (blob.size > MAX_IMAGE_BYTES) throw new Error(`${name}: ${(blob.size / 2 ** 20).toFixed(0)} MB is over the ${MAX_IMAGE_BYTES / 2 ** 20} MB limit for one image`);
+      const bytes = new Uint8Array(await blob.arrayBuffer());
+      const header = sniffImage(bytes);
+      if (header) original = { width: header.width, height: header.height };
+      rgb = await decodeToRgb(bytes, S, name);
+    } else {
+      const m = await this.dataset(cmd.image.datasetId);
+      checkImageSize(m, S);
+      rgb = (await readPair(await this.openDb(), m, cmd.image.split, cmd.image.index)).rgb;
+    }
+    await pg.setImage(cmd.imageKey, rgb);
+    this.post({ type: 'image', requestId: cmd.requestId, imageKey: cmd.imageKey, rgb, size: S, original, ms: performance.now() - t0 });
+  }
+
+  private async buildIndex(requestId: string, datasetId: string): Promise<void> {
+    const model = this.model;
+    const info = this.info;
+    if (!model || !info) throw new Error('Choose a model first');
+    const m = await this.dataset(datasetId);
+    const cached = this.index && this.index.modelKey === info.key && this.index.manifest.id === m.id;
+    if (!cached) {
+      const token = this.jobs.start(requestId, 'Search index');
+      try {
+        this.index = null;
+        this.index = await buildRetrievalIndex(await this.openDb(), m, model, info.key, token, (done, total, message) => this.post({ type: 'progress', requestId, job: 'index', done, total, message }));
+      } finally {
+        this.jobs.end(requestId);
+      }
+    }
+    const ix = this.index!;
+    this.post({ type: 'index', requestId, modelKey: info.key, datasetId: m.id, datasetName: m.name, images: ix.split.length, captions: ix.captions.length, cached: !!cached, imagesPerSec: ix.imagesPerSec, ms: ix.ms });
+  }
+
+  private async evaluate(requestId: string, datasetId: string): Promise<void> {
+    const model = this.model;
+    const info = this.info;
+    const pg = this.playground;
+    if (!model || !info || !pg) throw new Error('Choose a model first');
+    const m = await this.dataset(datasetId);
+    const token = this.jobs.start(requestId, 'Evaluation');
+    try {
+      const modelId = info.modelId;
+      const result = await runEvaluationSuite(
+        await this.openDb(),
+        m,
+        model,
+        pg,
+        { id: modelId, name: info.name, step: info.step },
+        token,
+        (done, total, message) => this.post({ type: 'progress', requestId, job: 'evaluate', done, total, message }),
+        yieldToEventLoop,
+      );
+      // Into the model's record in the library (a live run not yet saved has none: the UI keeps it).
+      const stored = await appendModelEvaluation(await this.openDb(), modelId, result).catch(() => false);
+      this.post({ type: 'suite', requestId, result: { ...result, modelId: stored ? modelId : null } });
+    } finally {
+      this.jobs.end(requestId);
+    }
+  }
+
+  /** Numbers for the leak checks of the tests. */
+  memory(): { numTensors: number } {
+    return { numTensors: tf.memory().numTensors };
+  }
+}
