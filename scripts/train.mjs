@@ -27,36 +27,11 @@
 //   npm run train -- --preset tiny --steps 600 --seconds 60 --save /tmp/run.safetensors
 //   npm run train -- --resume /tmp/run.safetensors --json /tmp/run.json
 import { existsSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { execSync } from 'node:child_process';
-import { chromium } from '@playwright/test';
-import { preview } from 'vite';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.mjs';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-function parseArgs(argv) {
-  const out = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (!a.startsWith('--')) throw new Error(`Unexpected argument ${a}`);
-    const key = a.slice(2);
-    const next = argv[i + 1];
-    if (next === undefined || next.startsWith('--')) out[key] = true;
-    else {
-      out[key] = next;
-      i++;
-    }
-  }
-  return out;
-}
+import { dirname, resolve } from 'node:path';
+import { UsageError, importModelFile, openApp, parseArgs } from './headless.mjs';
 
 const args = parseArgs(process.argv.slice(2));
 const num = (k) => (args[k] === undefined ? undefined : Number(args[k]));
-
-/** A mistake in how the script was called: printed as one line, exit code 2. */
-class UsageError extends Error {}
 
 for (const k of ['save', 'resume', 'json', 'screenshot']) {
   if (args[k] === true) {
@@ -75,23 +50,11 @@ if (resumeFile) {
   if (ignored.length) console.log(`[train] --resume: the run's config comes from the file; ignoring ${ignored.map((k) => `--${k}`).join(', ')}`);
 }
 
-if (!existsSync(join(root, 'dist-test', 'index.html')) || args.build) {
-  console.log('[train] building the app with its test hooks (vite build --mode test)…');
-  execSync('npx vite build --mode test --outDir dist-test --logLevel warn', { cwd: root, stdio: 'inherit' });
-}
-
-const server = await preview({ root, build: { outDir: 'dist-test' }, preview: { port: 4180, strictPort: false, host: '127.0.0.1' }, logLevel: 'warn' });
-const url = server.resolvedUrls.local[0];
-const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-page.on('console', (m) => m.type() === 'error' && console.error(`[browser] ${m.text()}`));
-page.on('pageerror', (e) => console.error(`[browser] ${e.message}`));
+const { page, close } = await openApp('train', { build: args.build === true });
 
 const t0 = Date.now();
 const elapsed = () => ((Date.now() - t0) / 1000).toFixed(1).padStart(6);
 try {
-  await page.goto(url);
-  await page.waitForFunction(() => window.__clipLab?.getState().backend !== null, null, { timeout: 120_000 });
   const backendChoice = args.backend ?? 'auto';
   if (backendChoice !== 'auto') {
     await page.evaluate((b) => window.__clipLab.getState().setBackendChoice(b), backendChoice);
@@ -207,8 +170,7 @@ try {
   console.error(`[train] ${e.message}`);
   process.exitCode = 2;
 } finally {
-  await browser.close();
-  await server.close();
+  await close();
 }
 
 /** The sidebar settings from the command line (a new run). */
@@ -251,16 +213,10 @@ async function configureFromArgs(page) {
  * checkpoint (state 'paused') and returns the step it continues from.
  */
 async function loadModelFile(page, file, steps) {
-  const fileName = basename(file);
+  const fileName = file.split('/').pop();
   console.log(`[train] importing ${file}`);
-  // The input is rendered with the Models view only.
-  await page.evaluate(() => window.__clipLab.getState().setView('models'));
-  await page.locator('[data-testid="model-file-input"]').setInputFiles(file);
-  await page.waitForFunction((f) => window.__clipLab.getModels().lastImport?.fileName === f, fileName, { timeout: 300_000 });
+  const m = await importModelFile(page, file, '--resume');
   await page.evaluate(() => window.__clipLab.getState().setView('train'));
-  const imported = await page.evaluate(() => JSON.parse(JSON.stringify(window.__clipLab.getModels().lastImport)));
-  if (!imported.ok) throw new UsageError(`--resume: the file was refused: ${imported.error}`);
-  const m = imported.model;
   console.log(`[train] imported "${m.name}": step ${m.step} of ${m.totalSteps}, ${m.paramCount} parameters, dataset ${m.datasetName}`);
   if (steps !== undefined && steps !== m.totalSteps) {
     throw new UsageError(

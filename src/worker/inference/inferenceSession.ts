@@ -7,6 +7,8 @@ import { chooseBackend } from '../../backend/selectBackend';
 import { openClipLabDB, type ClipLabDatabase } from '../../data/db';
 import { sniffImage } from '../../data/formats/imageHeader';
 import { decodeToRgb } from '../../data/image/decodeResize';
+import { SHAPES_PROMPT_TEMPLATES } from '../../data/shapes/captions';
+import { shapesClasses } from '../../data/shapes/generate';
 import { getDataset } from '../../data/store/shardStore';
 import type { DatasetManifest } from '../../data/store/types';
 import { InferenceModel } from '../../model/inferenceModel';
@@ -27,6 +29,17 @@ export const GENERIC_TEMPLATES = ['{}', 'a photo of a {}', 'an image of a {}'];
 export const MAX_IMAGE_BYTES = 64 << 20;
 
 type Post = (r: InferenceReport) => void;
+
+/**
+ * The labels and templates a model was meant for: its dataset's, or for a Shapes model whose world
+ * is not stored, the world's own (they follow from its spec); otherwise generic templates.
+ */
+function promptsOf(w: ModelWeights, m: DatasetManifest | null): { templates: string[]; classes: string[] } {
+  if (m) return { templates: m.promptTemplates.length ? [...m.promptTemplates] : [...GENERIC_TEMPLATES], classes: m.classes.map((c) => c.name) };
+  const spec = w.config.dataset;
+  if (spec.kind === 'shapes') return { templates: [...SHAPES_PROMPT_TEMPLATES], classes: shapesClasses().map((c) => c.name) };
+  return { templates: [...GENERIC_TEMPLATES], classes: [] };
+}
 
 export class InferenceSession {
   private db: ClipLabDatabase | null = null;
@@ -148,8 +161,7 @@ export class InferenceSession {
       datasetId: w.dataset.id,
       datasetName: w.dataset.name,
       datasetStored: m !== null,
-      templates: m && m.promptTemplates.length ? [...m.promptTemplates] : [...GENERIC_TEMPLATES],
-      classes: m ? m.classes.map((c) => c.name) : [],
+      ...promptsOf(w, m),
       background: m ? await backgroundColour(db, m).catch(() => null) : null,
       logitScale: model.logitScale,
       contextLength: model.contextLength,

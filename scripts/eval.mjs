@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+// Headless evaluation suite of a model file on a dataset (docs/methods.md §7), by the app's own
+// inference worker in headless Chromium: zero-shot top-1/top-5 (ensemble and one template, per class,
+// confusion), retrieval recall@1/5/10 both ways, and a linear probe.
+//
+//   npm run eval -- --model run.safetensors --dataset shapes [--backend wasm] [--json FILE]
+//
+// --dataset: "shapes" (the model's own Shapes world, regenerated from the spec in the file) or
+// "fashion-mnist" (the built-in set). Prints the suite's result as JSON (and writes it with --json).
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { UsageError, importModelFile, inference, openApp, parseArgs } from './headless.mjs';
+
+const TAG = 'eval';
+const DATASETS = ['shapes', 'fashion-mnist'];
+let app = null;
+try {
+  const args = parseArgs(process.argv.slice(2));
+  if (typeof args.model !== 'string') throw new UsageError('--model FILE is required');
+  const modelFile = resolve(args.model);
+  if (!existsSync(modelFile)) throw new UsageError(`--model: ${modelFile} does not exist`);
+  const dataset = typeof args.dataset === 'string' ? args.dataset.toLowerCase() : '';
+  if (!DATASETS.includes(dataset)) throw new UsageError(`--dataset must be one of ${DATASETS.join(', ')}`);
+
+  app = await openApp(TAG, { quiet: true });
+  const { page } = app;
+  if (args.backend && args.backend !== 'auto') await inference(page, { type: 'init', backend: args.backend });
+  const model = await importModelFile(page, modelFile, TAG);
+  let datasetId;
+  if (dataset === 'shapes') {
+    if (model.config.dataset.kind !== 'shapes') throw new UsageError(`the model was trained on ${model.datasetName}, not a Shapes world: use --dataset fashion-mnist or the app`);
+    // Loading the model in the trainer regenerates its Shapes world from the spec in the file.
+    await page.evaluate((id) => window.__clipLab.send({ type: 'resumeModel', id }), model.id);
+    await page.waitForFunction((id) => window.__clipLab.getModels().run?.id === id && ['paused', 'done', 'error'].includes(window.__clipLab.getState().status.state), model.id, { timeout: 600_000 });
+    datasetId = model.datasetId;
+  } else {
+    const size = model.config.model.image.imageSize;
+    await page.evaluate(
+      ({ size, vocab }) => window.__clipLab.sendData({ type: 'ensureBuiltin', requestId: 'cli-builtin', name: 'fashion-mnist', imageSize: size, vocabSize: vocab }),
+      { size, vocab: model.config.model.text.vocabSize },
+    );
+    const find = (s) => window.__clipLab.getDataState().datasets.find((d) => d.source === 'fashion-mnist' && d.imageSize === s);
+    await page.waitForFunction(`(${find})(${size}) !== undefined`, null, { timeout: 600_000 });
+    datasetId = await page.evaluate(`(${find})(${size}).id`);
+  }
+  const errors = await page.evaluate(() => window.__clipLab.getState().errors.map((e) => `${e.context}: ${e.message}`));
+  if (errors.length) throw new Error(errors.join('; '));
+  await inference(page, { type: 'loadModel', source: { kind: 'stored', id: model.id } });
+  const { result } = await inference(page, { type: 'evaluate', datasetId });
+  const backend = await page.evaluate(() => window.__clipLab.getTry().backend?.active ?? null);
+  const out = { model: { file: modelFile, name: model.name, step: model.step }, backend, ...result };
+  const text = JSON.stringify(out, null, 2);
+  console.log(text);
+  if (typeof args.json === 'string') {
+    mkdirSync(dirname(resolve(args.json)), { recursive: true });
+    writeFileSync(resolve(args.json), text);
+  }
+} catch (e) {
+  console.error(`[${TAG}] ${e instanceof Error ? e.message : String(e)}`);
+  process.exitCode = e instanceof UsageError ? 2 : 1;
+} finally {
+  await app?.close();
+}
