@@ -2,6 +2,8 @@
 // events, a dropped PNG), its use while training runs (the run's losses are unchanged by it),
 // retrieval search over the dataset, the evaluation suite, and bad input. One trained run is shared
 // by every step (training once keeps the suite short).
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { expect, losses, setField, storeState, test, waitForBackend, waitForState, workerErrors } from './fixtures';
 
@@ -171,4 +173,20 @@ test('zero-shot playground, live use during training, search, evaluation suite a
   expect(suite.linearProbe.validation).toHaveLength(7);
   await expect(page.getByTestId('suite-compare').locator('tbody tr')).toHaveCount(1);
   expect(await workerErrors(page)).toEqual([]);
+
+  // The headless tools on the same model, exported as a file: the same answers from the same code.
+  const runId = await page.evaluate(() => (window as any).__clipLab.getModels().run.id);
+  const download = page.waitForEvent('download');
+  await page.evaluate((id) => (window as any).__clipLab.send({ type: 'exportModel', requestId: 'e2e-export', id }), runId);
+  const modelFile = test.info().outputPath('model.safetensors');
+  await (await download).saveAs(modelFile);
+  const pngFile = test.info().outputPath('red-circle.png');
+  writeFileSync(pngFile, Buffer.from(png));
+  const cli = (script: string, args: string[]) => JSON.parse(execFileSync('node', [`scripts/${script}.mjs`, ...args], { encoding: 'utf8', timeout: 300_000 }));
+  const zs = cli('zeroshot', ['--model', modelFile, '--labels', LABELS.join(','), '--image', pngFile]);
+  expect(zs.results[0].predictions[0].label).toBe('a red circle');
+  expect(zs.results[0].predictions[0].probability).toBeCloseTo(dropped['a red circle']!, 4);
+  const ev = cli('eval', ['--model', modelFile, '--dataset', 'shapes']);
+  expect(ev.zeroShot.ensemble.top1).toBeCloseTo(suite.zeroShot.ensemble.top1, 6);
+  expect(ev.retrieval).toEqual(suite.retrieval);
 });
