@@ -66,6 +66,8 @@ export class InferenceSession {
     }
     try {
       if (cmd.type === 'init') {
+        // Another backend: the loaded model's tensors belong to the old one, so it goes (load it again).
+        if (this.model) this.unload();
         this.backendReady = this.selectBackend(cmd.backend, cmd.requestId);
         return await this.backendReady;
       }
@@ -119,6 +121,15 @@ export class InferenceSession {
     this.post({ type: 'backend', requestId, info });
   }
 
+  private unload(): void {
+    this.jobs.cancelAll();
+    this.model?.dispose();
+    this.model = null;
+    this.info = null;
+    this.playground = null;
+    this.index = null;
+  }
+
   private requirePlayground(): Playground {
     if (!this.playground) throw new Error('Choose a model first');
     return this.playground;
@@ -143,8 +154,7 @@ export class InferenceSession {
     const w = await weights();
     const model = InferenceModel.fromWeights(w);
     if (n !== this.loads) return model.dispose(); // a newer load won
-    this.jobs.cancelAll();
-    this.model?.dispose();
+    this.unload();
     this.model = model;
     this.playground = new Playground(model);
     this.index = null;
