@@ -1,7 +1,7 @@
 // Retrieval search maths (src/worker/inference/retrievalIndex.ts): topK (best first, ties → lower
 // position first) on hand-made arrays and against a sort of all indices, scoreRows against a loop.
 import { describe, expect, it } from 'vitest';
-import { scoreRows, topK } from '../src/worker/inference/retrievalIndex';
+import { scoreRows, topK, topKDistinct } from '../src/worker/inference/retrievalIndex';
 import { Rng } from '../src/util/prng';
 
 /** Reference: every index sorted by score (descending), ties by index, the first k. */
@@ -47,6 +47,22 @@ describe('topK', () => {
     for (const scores of [f64, tied, Float32Array.from(f64)]) {
       for (const k of [1, 2, 5, 17, 100, 199, 200, 250]) expect(topK(scores, k)).toEqual(sortedTopK(scores, k));
     }
+  });
+});
+
+describe('topKDistinct', () => {
+  it('keeps the best-scoring copy of each key, best first', () => {
+    const s = Float32Array.of(0.9, 0.8, 0.95, 0.1, 0.8, 0.7);
+    const key = ['a', 'b', 'a', 'c', 'b', 'd'];
+    expect(topKDistinct(s, 3, (i) => key[i]!)).toEqual([2, 1, 5]);
+    expect(topKDistinct(s, 10, (i) => key[i]!)).toEqual([2, 1, 5, 3]);
+    expect(topKDistinct(s, 0, (i) => key[i]!)).toEqual([]);
+  });
+
+  it('with distinct keys it is topK', () => {
+    const rng = new Rng(5);
+    const tied = Float32Array.from({ length: 120 }, () => Math.round(rng.uniform() * 20) / 10 - 1);
+    for (const k of [1, 7, 120, 200]) expect(topKDistinct(tied, k, String)).toEqual(topK(tied, k));
   });
 });
 

@@ -226,7 +226,21 @@ export function cancelJob(requestId: string): void {
 }
 
 let searchSeq = 0;
+let searchTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** Searches after `delay` ms of quiet (typing); an empty query clears the results. */
+export function scheduleSearch(query: string, k: number, delay = ZERO_SHOT_DEBOUNCE_MS): void {
+  clearTimeout(searchTimer);
+  if (!query.trim()) {
+    ++searchSeq;
+    useTry.getState().set({ search: null, searchError: null, captions: null });
+    return;
+  }
+  searchTimer = setTimeout(() => void search(query, k), delay);
+}
+
 export async function search(query: string, k: number): Promise<void> {
+  clearTimeout(searchTimer);
   const seq = ++searchSeq;
   try {
     const r = await inferenceRequest<Extract<InferenceReport, { type: 'search' }>>({ type: 'search', requestId: newRequestId('q'), query, k });

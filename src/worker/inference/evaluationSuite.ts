@@ -146,7 +146,7 @@ export async function runEvaluationSuite(
     token.check();
     const ranks = multiCaptionRanks(cosines(test.u, nR, v, texts.length, D), nR, imageOf);
     const at = (r: Int32Array) => ({ r1: recallAt(r, 1), r5: recallAt(r, 5), r10: recallAt(r, 10) });
-    retrieval = { images: nR, captions: texts.length, i2t: at(ranks.imageToText), t2i: at(ranks.textToImage) };
+    retrieval = { images: nR, captions: texts.length, distinctCaptions: new Set(texts).size, i2t: at(ranks.imageToText), t2i: at(ranks.textToImage) };
   } else notes.push('Retrieval: the validation images have no captions.');
   onProgress(testMax + 2, steps, 'Retrieval scored');
   await yieldFn();

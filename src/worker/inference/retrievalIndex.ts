@@ -46,6 +46,24 @@ export function topK(scores: Float32Array | Float64Array, k: number): number[] {
   return heap;
 }
 
+/**
+ * The k best-scoring entries whose keys all differ, best first (ties: lower position first, as
+ * topK): a templated dataset repeats each caption text across many images, and ten copies of one
+ * sentence tell the user nothing. One full sort: it runs per click, on ≤ 60k captions.
+ */
+export function topKDistinct(scores: Float32Array | Float64Array, k: number, keyOf: (i: number) => string): number[] {
+  const scoreAt = (i: number) => (Number.isNaN(scores[i]!) ? -Infinity : scores[i]!);
+  const order = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scoreAt(b) - scoreAt(a) || a - b);
+  const seen = new Set<string>();
+  const out: number[] = [];
+  for (const i of order) {
+    if (out.length >= k) break;
+    const key = keyOf(i);
+    if (!seen.has(key)) (seen.add(key), out.push(i));
+  }
+  return out;
+}
+
 /** rows (n × d) · q (d) → n scores. */
 export function scoreRows(rows: Float32Array, q: Float32Array, d: number): Float32Array {
   const n = rows.length / d;
@@ -126,10 +144,12 @@ export async function searchIndex(db: ClipLabDatabase, ix: RetrievalIndex, model
   return { hits, truncated };
 }
 
-/** Image → text: the top-k captions of the index for image `position`. */
+/** Image → text: the top-k distinct caption texts of the index for image `position`; `own` when the text is one of its captions. */
 export function captionsFor(ix: RetrievalIndex, d: number, position: number, k: number): CaptionsReport['captions'] {
   if (!(position >= 0 && position < ix.split.length)) throw new Error(`No image ${position} in the index`);
   const scores = scoreRows(ix.v, ix.u.subarray(position * d, (position + 1) * d), d);
-  return topK(scores, Math.max(1, Math.min(MAX_K, k))).map((j) => ({ text: ix.captions[j]!, score: scores[j]!, own: ix.captionImage[j] === position }));
+  const own = new Set<string>();
+  ix.captionImage.forEach((image, j) => image === position && own.add(ix.captions[j]!));
+  return topKDistinct(scores, Math.max(1, Math.min(MAX_K, k)), (j) => ix.captions[j]!).map((j) => ({ text: ix.captions[j]!, score: scores[j]!, own: own.has(ix.captions[j]!) }));
 }
 

@@ -67,16 +67,23 @@ function ResultView({ r }: { r: SuiteResult }) {
           <h4 className="zs-title">Zero-shot</h4>
           {z ? (
             <table className="data-table compact">
+              <thead>
+                <tr>
+                  <th />
+                  <th>top-1</th>
+                  <th>top-5</th>
+                </tr>
+              </thead>
               <tbody>
                 <tr>
                   <th>ensemble of {z.templates} templates</th>
-                  <td data-testid="suite-zs-top1">top-1 {fmtPct(z.ensemble.top1)}</td>
-                  <td>top-5 {fmtPct(z.ensemble.top5)}</td>
+                  <td data-testid="suite-zs-top1">{fmtPct(z.ensemble.top1)}</td>
+                  <td>{fmtPct(z.ensemble.top5)}</td>
                 </tr>
                 <tr>
                   <th>one template “{z.single.template}”</th>
-                  <td>top-1 {fmtPct(z.single.top1)}</td>
-                  <td>top-5 {fmtPct(z.single.top5)}</td>
+                  <td>{fmtPct(z.single.top1)}</td>
+                  <td>{fmtPct(z.single.top5)}</td>
                 </tr>
               </tbody>
             </table>
@@ -115,7 +122,12 @@ function ResultView({ r }: { r: SuiteResult }) {
           ) : (
             <p className="muted">Not run.</p>
           )}
-          {r.retrieval ? <p className="muted small">Among {fmtInt(r.retrieval.images)} validation images and their {fmtInt(r.retrieval.captions)} captions; an image hits when any of its captions does.</p> : null}
+          {r.retrieval ? (
+            <p className="muted small">
+              Among {fmtInt(r.retrieval.images)} validation images and their {fmtInt(r.retrieval.captions)} captions{r.retrieval.distinctCaptions !== undefined ? ` (${fmtInt(r.retrieval.distinctCaptions)} different texts)` : ''}; an image hits when any of its captions does.
+              {(r.retrieval.distinctCaptions ?? Infinity) < r.retrieval.captions / 2 ? ' Most captions are repeated across images: copies of one text tie, so recall@k barely grows with k here.' : ''}
+            </p>
+          ) : null}
         </div>
         <div>
           <h4 className="zs-title">Linear probe</h4>

@@ -1,10 +1,10 @@
 // Retrieval search over a stored dataset: the dataset's images and captions are embedded once per
 // model in the worker (progress, cancel), then a typed query shows the top-k images with their
-// scores; clicking an image shows the captions that score highest for it.
+// scores as it is typed (debounced); clicking an image shows the captions that score highest for it.
 import { useState } from 'react';
 import { SampleImage } from '../../components/SampleImage';
 import { fmtInt } from '../../format';
-import { buildIndex, cancelJob, imageCaptions, search } from '../../inferenceClient';
+import { buildIndex, cancelJob, imageCaptions, scheduleSearch, search } from '../../inferenceClient';
 import { useDataStore } from '../../stores/dataStore';
 import { useTry } from '../../stores/tryStore';
 
@@ -70,8 +70,27 @@ export function RetrievalSearch() {
           void search(query, k);
         }}
       >
-        <input className="try-query" type="search" aria-label="Search query" data-testid="search-query" placeholder="a red circle" value={query} disabled={!ready} onChange={(e) => setQuery(e.target.value)} />
-        <select aria-label="Results" value={k} onChange={(e) => setK(Number(e.target.value))}>
+        <input
+          className="try-query"
+          type="search"
+          aria-label="Search query"
+          data-testid="search-query"
+          placeholder="a red circle"
+          value={query}
+          disabled={!ready}
+          onChange={(e) => {
+            setQuery(e.target.value);
+            scheduleSearch(e.target.value, k);
+          }}
+        />
+        <select
+          aria-label="Results"
+          value={k}
+          onChange={(e) => {
+            setK(Number(e.target.value));
+            scheduleSearch(query, Number(e.target.value), 0);
+          }}
+        >
           {K_CHOICES.map((n) => (
             <option key={n} value={n}>
               top {n}
