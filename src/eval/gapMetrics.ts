@@ -34,22 +34,20 @@ function dot(a: ArrayLike<number>, i: number, b: ArrayLike<number>, j: number, d
   return s;
 }
 
-/** mean over i ≠ j of x_i · x_j, and log mean over i ≠ j of exp(−2‖x_i − x_j‖²) (unit rows: ‖x_i − x_j‖² = 2 − 2 x_i·x_j, norms taken as they are). */
-function withinModality(x: ArrayLike<number>, n: number, d: number): { cone: number; uniformity: number; meanDistance: number } {
+/** Cone (mean over i ≠ j of cos(x_i, x_j)) and uniformity (log mean over i ≠ j of exp(−2‖x_i − x_j‖²)) of one modality. */
+function withinModality(x: ArrayLike<number>, n: number, d: number): { cone: number; uniformity: number } {
   const sq = new Float64Array(n);
   for (let i = 0; i < n; i++) sq[i] = dot(x, i, x, i, d);
   let cos = 0;
-  let dist = 0;
   let expSum = 0;
   for (let i = 0; i < n; i++)
     for (let j = i + 1; j < n; j++) {
       const ij = dot(x, i, x, j, d);
       cos += ij / Math.sqrt(sq[i]! * sq[j]!);
-      dist += (1 - ij / Math.sqrt(sq[i]! * sq[j]!)) / 2;
-      expSum += Math.exp(-2 * (sq[i]! + sq[j]! - 2 * ij));
+      expSum += Math.exp(-2 * (sq[i]! + sq[j]! - 2 * ij)); // ‖x_i − x_j‖² = ‖x_i‖² + ‖x_j‖² − 2 x_i·x_j
     }
   const pairs = (n * (n - 1)) / 2;
-  return { cone: cos / pairs, uniformity: Math.log(expSum / pairs), meanDistance: dist / pairs };
+  return { cone: cos / pairs, uniformity: Math.log(expSum / pairs) };
 }
 
 /** Every metric of the header for n ≥ 4 pairs (two per half for the separability probe). */
@@ -80,7 +78,8 @@ export function gapMetrics(u: ArrayLike<number>, v: ArrayLike<number>, n: number
 
   return {
     centroidDistance,
-    relativeGap: pair / (pair + (img.meanDistance + txt.meanDistance) / 2),
+    // d_img = mean_{i≠j} (1 − cos)/2 = (1 − cone)/2, likewise d_txt
+    relativeGap: pair / (pair + ((1 - img.cone) / 2 + (1 - txt.cone) / 2) / 2),
     separability: separability(u, v, n, d),
     coneImage: img.cone,
     coneText: txt.cone,

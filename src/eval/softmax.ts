@@ -1,4 +1,4 @@
-// Softmax in float64, shared by the linear probe and the zero-shot scores.
+// Softmax in float64, shared by the linear probe, the zero-shot scores and the sphere lesson.
 
 /** Row-wise softmax in place (max-subtracted): n rows of c values. */
 export function softmaxRows(z: Float64Array, n: number, c: number): Float64Array {

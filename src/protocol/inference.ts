@@ -182,8 +182,8 @@ export interface SuiteResult {
   retrieval: {
     images: number;
     captions: number;
-    /** How many of the captions are different texts (templated datasets repeat them). */
-    distinctCaptions: number;
+    /** How many of the captions are different texts (templated datasets repeat them); absent in results stored before it was counted. */
+    distinctCaptions?: number;
     i2t: { r1: number; r5: number; r10: number };
     t2i: { r1: number; r5: number; r10: number };
   } | null;
