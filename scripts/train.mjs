@@ -9,7 +9,9 @@
 // --train-pairs N, --val-pairs N, --objective clip|pospair|siglip|cyclip|protoclip (--lambda X for
 // pospair), --seconds S (pause and evaluate once S seconds of
 // training have passed), --json FILE (write the final metrics as JSON, with every step's loss:
-// lossPerStep / stepPerStep), --screenshot FILE (a full-page PNG of the app at the end),
+// lossPerStep / stepPerStep, and per evaluation a `gap` object: centroidDistance, relativeGap,
+// separability, coneImage, coneText, alignment, uniformity on up to 1024 validation pairs, and
+// gapAllPairs, ‖mean u − mean v‖ over the whole validation split), --screenshot FILE (a full-page PNG of the app at the end),
 // --save FILE (write the run's final checkpoint, optimizer state included, as a .safetensors
 // model file), --resume FILE (continue the run of a model file saved with --save or exported
 // from the app's Models tab).
@@ -117,7 +119,8 @@ try {
     const avg = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
     return {
       step: st.status.step,
-      evals: st.evals,
+      // Per evaluation, `gap` is the object of gap metrics (docs/methods.md §6); the centroid distance over the whole split stays as gapAllPairs.
+      evals: st.evals.map(({ gapMetrics, gap, ...e }) => ({ ...e, gapAllPairs: gap, gap: gapMetrics ?? null })),
       firstLoss: m.loss[0],
       lastLoss: st.latest?.loss,
       backend: st.backend?.active,
@@ -149,7 +152,11 @@ try {
     console.log(`  zero-shot seen      ${(100 * ev.zeroShotSeen).toFixed(2)} % (${ev.numClasses} classes, chance ${(100 / ev.numClasses).toFixed(2)} %)`);
     console.log(`  zero-shot held-out  ${(100 * ev.zeroShotHeldOut).toFixed(2)} %`);
     console.log(`  zero-shot all       ${(100 * ev.zeroShotAll).toFixed(2)} %`);
-    console.log(`  modality gap        ${ev.gap.toFixed(4)}   mean positive cos ${ev.meanPositive.toFixed(4)}`);
+    console.log(`  modality gap        ${ev.gapAllPairs.toFixed(4)}   mean positive cos ${ev.meanPositive.toFixed(4)}`);
+    if (ev.gap) {
+      const g = ev.gap;
+      console.log(`  gap metrics         relative ${g.relativeGap.toFixed(3)}, separability ${(100 * g.separability).toFixed(1)} %, cones ${g.coneImage.toFixed(3)} / ${g.coneText.toFixed(3)}, alignment ${g.alignment.toFixed(3)}, uniformity ${g.uniformity.toFixed(3)}`);
+    }
   }
   if (args.screenshot) {
     await page.waitForTimeout(500);

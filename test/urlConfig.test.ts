@@ -10,7 +10,7 @@ const roundTrip = (config: TrainConfig, backend?: 'wasm') => decodeConfig(new UR
 /** A config where every field differs from its default (and is still valid). */
 function changed(kind: TrainConfig['objective']['kind']): TrainConfig {
   const c = defaultTrainConfig('small');
-  Object.assign(c, { batchSize: 48, steps: 777, seed: 4_000_000_001, reportEvery: 7, evalEvery: 33, autosave: { everySteps: 11, everySeconds: 12.5 } });
+  Object.assign(c, { batchSize: 48, steps: 777, seed: 4_000_000_001, reportEvery: 7, evalEvery: 33, gapEvery: 17, autosave: { everySteps: 11, everySeconds: 12.5 } });
   c.optim = { lr: 0.0031415, minLr: 1.5e-5, warmupSteps: 17, weightDecay: 0.05, beta1: 0.85, beta2: 0.995, eps: 1e-8, gradClip: 0 };
   c.model = {
     image: { imageSize: 48, patchSize: 6, width: 96, layers: 3, heads: 3, mlpRatio: 2.5, pooling: 'mean' },

@@ -5,6 +5,8 @@ import { MODEL_PRESETS } from '../model/config';
 import type { AutosaveConfig, ObjectiveConfig, ObjectiveKind, PresetName, TrainConfig } from './types';
 
 export const DEFAULT_AUTOSAVE: AutosaveConfig = { everySteps: 200, everySeconds: 120 };
+/** Steps between the gap lab's probe recordings (a recording embeds 256 validation pairs: a few % of training time at this interval). */
+export const DEFAULT_GAP_EVERY = 50;
 
 export const DEFAULT_HELD_OUT = ['red triangle', 'green star', 'blue cross', 'yellow circle'];
 
@@ -52,6 +54,7 @@ export function defaultTrainConfig(preset: PresetName = 'tiny'): TrainConfig {
     seed: 0,
     reportEvery: 10,
     evalEvery: 200,
+    gapEvery: DEFAULT_GAP_EVERY,
     autosave: { ...DEFAULT_AUTOSAVE },
   };
 }

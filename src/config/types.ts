@@ -85,6 +85,8 @@ export interface TrainConfig {
   reportEvery: number;
   /** Steps between evaluations (zero-shot, gap, similarity). 0: only at the end. */
   evalEvery: number;
+  /** Steps between recordings of the gap lab's probe set (step 0 and the last step always). 0: those two only; absent: 50. */
+  gapEvery?: number;
   /** Auto-save: a checkpoint every N steps or M seconds, whichever comes first (0 turns that trigger off), and on Pause and Stop. */
   autosave?: AutosaveConfig;
 }

@@ -6,7 +6,7 @@
 // field keeps its default; a group that is inconsistent as a whole (e.g. image size not a multiple of
 // the patch) falls back to the group's defaults. Pure: no DOM.
 import { MODEL_PRESETS } from '../model/config';
-import { DEFAULT_AUTOSAVE, OBJECTIVE_KINDS, defaultObjective, defaultTrainConfig } from './defaults';
+import { DEFAULT_AUTOSAVE, DEFAULT_GAP_EVERY, OBJECTIVE_KINDS, defaultObjective, defaultTrainConfig } from './defaults';
 import type { BackendChoice, ObjectiveConfig, ObjectiveKind, PresetName, TrainConfig } from './types';
 import { computeProblems, modelProblems, objectiveProblems, optimProblems, shapesProblems } from './validate';
 
@@ -44,6 +44,7 @@ export const URL_FIELDS: readonly Field[] = [
   f('seed', 'int', (c) => c.seed, (c, v: number) => (c.seed = v)),
   f('reportEvery', 'int', (c) => c.reportEvery, (c, v: number) => (c.reportEvery = v)),
   f('evalEvery', 'int', (c) => c.evalEvery, (c, v: number) => (c.evalEvery = v)),
+  f('gapEvery', 'int', (c) => c.gapEvery ?? DEFAULT_GAP_EVERY, (c, v: number) => (c.gapEvery = v)),
   f('saveSteps', 'int', (c) => (c.autosave ?? DEFAULT_AUTOSAVE).everySteps, (c, v: number) => (c.autosave = { ...(c.autosave ?? DEFAULT_AUTOSAVE), everySteps: v })),
   f('saveSecs', 'num', (c) => (c.autosave ?? DEFAULT_AUTOSAVE).everySeconds, (c, v: number) => (c.autosave = { ...(c.autosave ?? DEFAULT_AUTOSAVE), everySeconds: v })),
   // optimiser
@@ -222,7 +223,7 @@ export function decodeConfig(params: URLSearchParams): DecodedUrl {
   fallback('model', modelProblems(config.model), () => (config.model = structuredClone(defaults.model)));
   fallback('optimiser', optimProblems(config.optim), () => (config.optim = structuredClone(defaults.optim)));
   fallback('compute settings', computeProblems(config), () => {
-    Object.assign(config, { batchSize: defaults.batchSize, steps: defaults.steps, seed: defaults.seed, reportEvery: defaults.reportEvery, evalEvery: defaults.evalEvery });
+    Object.assign(config, { batchSize: defaults.batchSize, steps: defaults.steps, seed: defaults.seed, reportEvery: defaults.reportEvery, evalEvery: defaults.evalEvery, gapEvery: defaults.gapEvery });
     config.autosave = structuredClone(defaults.autosave);
   });
   fallback('objective settings', objectiveProblems(config.objective, { batchSize: config.batchSize, maxLogitScale: config.model.maxLogitScale }), () => {

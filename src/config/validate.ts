@@ -139,7 +139,7 @@ export function shapesProblems(d: ShapesDatasetSpec, batchSize: number): string[
 }
 
 /** Batch size, steps, seed, report / evaluation / auto-save intervals. */
-export function computeProblems(c: Pick<TrainConfig, 'batchSize' | 'steps' | 'seed' | 'reportEvery' | 'evalEvery' | 'autosave'>): string[] {
+export function computeProblems(c: Pick<TrainConfig, 'batchSize' | 'steps' | 'seed' | 'reportEvery' | 'evalEvery' | 'gapEvery' | 'autosave'>): string[] {
   const out: string[] = [];
   const push: Push = (p) => out.push(p);
   int(push, c.batchSize, 2, 'batch size (contrastive learning needs negatives)', 65536);
@@ -147,6 +147,7 @@ export function computeProblems(c: Pick<TrainConfig, 'batchSize' | 'steps' | 'se
   int(push, c.seed, 0, 'seed', 2 ** 32 - 1);
   int(push, c.reportEvery, 1, 'report interval');
   int(push, c.evalEvery, 0, 'evaluation interval');
+  if (c.gapEvery !== undefined) int(push, c.gapEvery, 0, 'gap recording interval');
   if (c.autosave) {
     int(push, c.autosave.everySteps, 0, 'auto-save steps');
     nonNeg(push, c.autosave.everySeconds, 'auto-save seconds');

@@ -75,47 +75,57 @@ export class InferenceModel {
   }
 
   /** Unit text embeddings, n × D row-major. */
-  async encodeTexts(texts: readonly string[]): Promise<Float32Array> {
-    const T = this.contextLength;
-    const D = this.embedDim;
-    const out = new Float32Array(texts.length * D);
-    for (let s = 0; s < texts.length; s += TEXT_CHUNK) {
-      const part = texts.slice(s, s + TEXT_CHUNK);
-      const padded = part.concat(Array<string>(TEXT_CHUNK - part.length).fill(part[0] ?? ''));
-      const { tokens, eot } = this.tokenizer.encodeBatch(padded, T);
-      const v = tf.tidy(() => this.model.encodeTexts(tf.tensor2d(tokens, [TEXT_CHUNK, T], 'int32'), tf.tensor1d(eot, 'int32')));
-      const values = await v.data();
-      v.dispose();
-      out.set((values as Float32Array).subarray(0, part.length * D), s * D);
-    }
-    return out;
+  encodeTexts(texts: readonly string[]): Promise<Float32Array> {
+    return encodeTextsChunked(this.model, this.tokenizer, texts);
   }
 
   /**
    * Unit image embeddings of n images given as raw RGB bytes (imageSize² · 3 each, packed), n × D.
    * `onChunk` is called after each chunk (progress, cancellation: it may throw).
    */
-  async encodeImages(rgb: Uint8Array, n: number, onChunk?: (done: number) => Promise<void> | void): Promise<Float32Array> {
-    const S = this.imageSize;
-    const px = S * S * 3;
-    if (rgb.length !== n * px) throw new Error(`encodeImages: ${rgb.length} bytes for ${n} images of ${S}×${S}`);
-    const D = this.embedDim;
-    const out = new Float32Array(n * D);
-    const x = new Float32Array(IMAGE_CHUNK * px);
-    for (let s = 0; s < n; s += IMAGE_CHUNK) {
-      const m = Math.min(IMAGE_CHUNK, n - s);
-      normaliseRgbInto(rgb.subarray(s * px, (s + m) * px), x);
-      x.fill(0, m * px);
-      const u = tf.tidy(() => this.model.encodeImages(tf.tensor4d(x, [IMAGE_CHUNK, S, S, 3])));
-      const values = await u.data();
-      u.dispose();
-      out.set((values as Float32Array).subarray(0, m * D), s * D);
-      await onChunk?.(s + m);
-    }
-    return out;
+  encodeImages(rgb: Uint8Array, n: number, onChunk?: (done: number) => Promise<void> | void): Promise<Float32Array> {
+    return encodeImagesChunked(this.model, rgb, n, onChunk);
   }
 
   dispose(): void {
     this.model.dispose();
   }
+}
+
+/** Unit text embeddings of any model (a loaded one, or the live run's between steps), n × D row-major, in chunks of TEXT_CHUNK. */
+export async function encodeTextsChunked(model: ClipModel, tokenizer: BpeTokenizer, texts: readonly string[]): Promise<Float32Array> {
+  const T = model.config.text.contextLength;
+  const D = model.config.embedDim;
+  const out = new Float32Array(texts.length * D);
+  for (let s = 0; s < texts.length; s += TEXT_CHUNK) {
+    const part = texts.slice(s, s + TEXT_CHUNK);
+    const padded = part.concat(Array<string>(TEXT_CHUNK - part.length).fill(part[0] ?? ''));
+    const { tokens, eot } = tokenizer.encodeBatch(padded, T);
+    const v = tf.tidy(() => model.encodeTexts(tf.tensor2d(tokens, [TEXT_CHUNK, T], 'int32'), tf.tensor1d(eot, 'int32')));
+    const values = await v.data();
+    v.dispose();
+    out.set((values as Float32Array).subarray(0, part.length * D), s * D);
+  }
+  return out;
+}
+
+/** Unit image embeddings of n packed RGB images (imageSize² · 3 bytes each), n × D, in chunks of IMAGE_CHUNK. */
+export async function encodeImagesChunked(model: ClipModel, rgb: Uint8Array, n: number, onChunk?: (done: number) => Promise<void> | void): Promise<Float32Array> {
+  const S = model.config.image.imageSize;
+  const px = S * S * 3;
+  if (rgb.length !== n * px) throw new Error(`encodeImages: ${rgb.length} bytes for ${n} images of ${S}×${S}`);
+  const D = model.config.embedDim;
+  const out = new Float32Array(n * D);
+  const x = new Float32Array(IMAGE_CHUNK * px);
+  for (let s = 0; s < n; s += IMAGE_CHUNK) {
+    const m = Math.min(IMAGE_CHUNK, n - s);
+    normaliseRgbInto(rgb.subarray(s * px, (s + m) * px), x);
+    x.fill(0, m * px);
+    const u = tf.tidy(() => model.encodeImages(tf.tensor4d(x, [IMAGE_CHUNK, S, S, 3])));
+    const values = await u.data();
+    u.dispose();
+    out.set((values as Float32Array).subarray(0, m * D), s * D);
+    await onChunk?.(s + m);
+  }
+  return out;
 }

@@ -6,6 +6,7 @@ import type { BackendChoice, BackendName, TrainConfig } from '../config/types';
 import type { BenchCommand, BenchReport } from './bench';
 import type { StorageInfo } from './data';
 import type { SuiteResult } from './inference';
+import { snapshotTransferables, type GapProbeSet, type GapSnapshot, type GapSummary } from './gap';
 import type { Request } from './requests';
 import { weightBuffers, type ModelWeights } from '../model/modelWeights';
 
@@ -174,7 +175,18 @@ export interface EvalReport {
   similarityN: number;
   /** Captions of the similarity batch, for axis labels. */
   similarityCaptions: string[];
+  /** The modality-gap metrics (methods.md §6) on the retrieval pairs (up to the first 1024 validation pairs); absent in histories stored before them. */
+  gapMetrics?: GapSummary;
   evalMs: number;
+}
+
+/** A recording of the gap lab's probe set (step 0, every gapEvery steps, the last step, a loaded model's step). */
+export interface GapProbeReport {
+  type: 'gapProbe';
+  runId: string;
+  /** The probe pairs, with the run's first snapshot only. */
+  probe?: GapProbeSet;
+  snapshot: GapSnapshot;
 }
 
 export interface BackendReport {
@@ -259,7 +271,7 @@ export interface RunReport {
   config: TrainConfig;
 }
 
-export type TrainerReport = WeightsReport | CheckpointReport | ModelsReport | ModelFileReport | ModelImportReport | RunReport | StatusReport | ProgressReport | MetricsReport | EvalReport | BackendReport | DatasetReport | ErrorReport;
+export type TrainerReport = GapProbeReport | WeightsReport | CheckpointReport | ModelsReport | ModelFileReport | ModelImportReport | RunReport | StatusReport | ProgressReport | MetricsReport | EvalReport | BackendReport | DatasetReport | ErrorReport;
 
 export type Report = TrainerReport | BenchReport;
 
@@ -274,6 +286,7 @@ export function transferablesOf(r: Report): Transferable[] {
     return [...out];
   }
   if (r.type === 'eval') return [r.similarity.buffer];
+  if (r.type === 'gapProbe') return snapshotTransferables(r.snapshot);
   if (r.type === 'weights') return weightBuffers(r.weights);
   return [];
 }

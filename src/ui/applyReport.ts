@@ -4,6 +4,7 @@ import type { TrainConfig } from '../config/types';
 import type { Report } from '../protocol/trainer';
 import { isBenchReport, useBench } from './stores/benchStore';
 import { useDataStore } from './stores/dataStore';
+import { useGap } from './stores/gapStore';
 import { reportError } from './stores/errorsStore';
 import { useHistory } from './stores/historyStore';
 import { useModelsStore } from './stores/modelsStore';
@@ -37,6 +38,8 @@ export function applyReport(r: Report): void {
       telemetry.applyEval(r);
       history.recordEval(r);
       return;
+    case 'gapProbe':
+      return useGap.getState().addLive(r.runId, models.run?.id === r.runId ? models.run.name : 'this run', r.probe, r.snapshot);
     case 'backend':
       return telemetry.setBackend(r.info);
     case 'dataset':

@@ -9,6 +9,7 @@ import { applyReport, beginRun } from './applyReport';
 import { useBench } from './stores/benchStore';
 import { useDataStore, type DataState } from './stores/dataStore';
 import { useErrors } from './stores/errorsStore';
+import { useGap, type GapState } from './stores/gapStore';
 import { useHistory } from './stores/historyStore';
 import { useModelsStore, type ModelsState } from './stores/modelsStore';
 import { useRoute } from './stores/routeStore';
@@ -29,6 +30,8 @@ export interface ClipLabHook {
   /** The Try view's store, and requests to the inference worker. */
   getTry: () => TryState;
   inferenceRequest: (cmd: InferenceCommand & { requestId: string }) => Promise<InferenceReport>;
+  /** The gap lab's recordings. */
+  getGap: () => GapState;
 }
 
 declare global {
@@ -53,5 +56,5 @@ function mergedState(): Record<string, unknown> {
 }
 
 export function installTestHook(part: Partial<ClipLabHook>): void {
-  window.__clipLab = { ...window.__clipLab, getState: mergedState, getDataState: () => useDataStore.getState(), getModels: () => useModelsStore.getState(), getTry: () => useTry.getState(), ...part };
+  window.__clipLab = { ...window.__clipLab, getState: mergedState, getDataState: () => useDataStore.getState(), getModels: () => useModelsStore.getState(), getTry: () => useTry.getState(), getGap: () => useGap.getState(), ...part };
 }

@@ -2,13 +2,15 @@
 // zero-shot top-1 for seen and held-out classes with the prompt ensemble (only when the
 // dataset has classes; NaN otherwise), the modality gap and mean positive cosine,
 // retrieval recall@1/5 in both directions on the first RETRIEVAL_MAX validation pairs
-// (caption 0 per image), and the similarity matrix of (the first rows of) the current
-// training batch.
+// (caption 0 per image), the modality-gap metrics on those same pairs, and the similarity
+// matrix of (the first rows of) the current training batch.
 import * as tf from '@tensorflow/tfjs';
 import type { ClipLabDatabase } from '../data/db';
 import { normaliseImageInto, readSplit, type LabelledBatch } from '../data/store/shardReader';
 import type { DatasetManifest } from '../data/store/types';
+import { gapMetrics } from '../eval/gapMetrics';
 import { GapAccumulator } from '../eval/modalityGap';
+import { gapSummaryOf, type GapSummary } from '../protocol/gap';
 import { recallAt } from '../eval/multiCaptionRecall';
 import { classEmbeddings, predictClasses, ZeroShotTally } from '../eval/zeroShot';
 import type { ClipModel } from '../model/clipModel';
@@ -115,12 +117,14 @@ export async function evaluateModel({ db, model, manifest, tokenizer, config, st
 
   let i2t: Int32Array = new Int32Array(0);
   let t2i: Int32Array = new Int32Array(0);
+  let gapSummary: GapSummary | undefined;
   if (kept > 0) {
     const U = tf.concat(keptU) as tf.Tensor2D;
     const V = tf.concat(keptV) as tf.Tensor2D;
     tf.dispose([...keptU, ...keptV]);
     i2t = await retrievalRanks(U, V);
     t2i = await retrievalRanks(V, U);
+    if (kept >= 4) gapSummary = gapSummaryOf(gapMetrics(await U.data(), await V.data(), kept, U.shape[1]));
     tf.dispose([U, V]);
   }
 
@@ -159,6 +163,7 @@ export async function evaluateModel({ db, model, manifest, tokenizer, config, st
     similarity,
     similarityN,
     similarityCaptions,
+    ...(gapSummary ? { gapMetrics: gapSummary } : {}),
     evalMs: performance.now() - t0,
   };
 }

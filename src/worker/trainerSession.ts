@@ -23,6 +23,11 @@ import { Autosave } from './autosave';
 import { ModelLibrary } from './modelLibrary';
 import { RunLoader } from './runLoader';
 import { runWeights } from '../train/runWeights';
+import { DEFAULT_GAP_EVERY } from '../config/defaults';
+import { readSplit } from '../data/store/shardReader';
+import { collectGapProbe, recordGapSnapshot } from '../lab/gapProbe';
+import { encodeImagesChunked, encodeTextsChunked } from '../model/inferenceModel';
+import type { GapProbeSet } from '../protocol/gap';
 
 export type Post = (r: Report) => void;
 
@@ -34,6 +39,10 @@ export class TrainerSession {
   private manifest: DatasetManifest | null = null;
   private run: Run | null = null;
   private lastBatch: LabelledBatch | null = null;
+  /** The gap lab's probe pairs of the run (read once), whether the UI has them, and the last recorded step. */
+  private gapProbe: GapProbeSet | null = null;
+  private gapProbeSent = false;
+  private gapStep = -1;
   private window = new MetricsWindow();
   private loopRunning = false;
   /** Bumped by configure/stop so that an in-flight preparation or loop notices it is stale. */
@@ -82,8 +91,10 @@ export class TrainerSession {
         case 'step':
           if ((this.state === 'ready' || this.state === 'paused') && !this.loopRunning && this.run) {
             this.setState('paused');
+            await this.recordGapIfDue();
             await this.trainOneStep();
             await this.flushMetrics();
+            await this.recordGapIfDue();
             if (this.run.finished) await this.finish();
             this.postStatus();
           }
@@ -225,6 +236,9 @@ export class TrainerSession {
     this.run = null;
     this.manifest = null;
     this.lastBatch = null;
+    this.gapProbe = null;
+    this.gapProbeSent = false;
+    this.gapStep = -1;
   }
 
   private runHooks() {
@@ -263,6 +277,7 @@ export class TrainerSession {
         ? `Loaded at step ${run.step} for inference only: ${run.data.identity.name} is not in storage (import it to train or evaluate)`
         : `${resumable ? 'Resumed' : 'Loaded'} at step ${run.step}`,
     });
+    if (!run.data.detached) await this.recordGap(); // the lab shows the loaded model at its step
     this.setState(resumable ? 'paused' : 'done');
   }
 
@@ -321,6 +336,7 @@ export class TrainerSession {
     const run = this.requireRun();
     const config = run.config;
     try {
+      await this.recordGapIfDue(); // step 0: the untrained model, before any update
       while (this.state === 'running' && gen === this.generation && !run.finished) {
         await this.trainOneStep();
         const reportDue = run.step % config.reportEvery === 0;
@@ -329,6 +345,7 @@ export class TrainerSession {
           this.postStatus();
         }
         if (config.evalEvery > 0 && run.step % config.evalEvery === 0 && !run.finished) await this.evaluate();
+        if (!run.finished) await this.recordGapIfDue();
         if (this.autosave.due(run)) {
           await this.flushMetrics();
           await this.save('auto');
@@ -347,6 +364,7 @@ export class TrainerSession {
 
   private async finish(): Promise<void> {
     await this.evaluate();
+    await this.recordGap();
     await this.save('finish');
     this.setState('done');
   }
@@ -361,6 +379,32 @@ export class TrainerSession {
 
   private async waitForLoop(): Promise<void> {
     while (this.loopRunning) await new Promise((r) => setTimeout(r, 5));
+  }
+
+  /** Step 0, every gapEvery steps: the probe set is embedded and measured (a no-op when recorded at this step already). */
+  private async recordGapIfDue(): Promise<void> {
+    const run = this.run;
+    if (!run) return;
+    const every = run.config.gapEvery ?? DEFAULT_GAP_EVERY;
+    if (run.step === 0 || (every > 0 && run.step % every === 0)) await this.recordGap();
+  }
+
+  /** Embeds the run's probe pairs with the model as it is now (between two steps; no random stream is read). */
+  private async recordGap(): Promise<void> {
+    const { run, manifest, db } = this;
+    if (!run || !manifest || !db || run.step === this.gapStep || manifest.splits.val.pairs < 4) return;
+    this.gapProbe ??= await collectGapProbe(readSplit(db, manifest, 'val'), manifest);
+    const model = run.model;
+    const encoder = {
+      embedDim: model.config.embedDim,
+      encodeImages: (rgb: Uint8Array, n: number) => encodeImagesChunked(model, rgb, n),
+      encodeTexts: (texts: readonly string[]) => encodeTextsChunked(model, run.tokenizer, texts),
+    };
+    const logitScale = Math.exp((await model.logitScale.data())[0]!);
+    const snapshot = await recordGapSnapshot(encoder, this.gapProbe, run.step, logitScale);
+    this.gapStep = run.step;
+    this.post({ type: 'gapProbe', runId: run.id, probe: this.gapProbeSent ? undefined : this.gapProbe, snapshot });
+    this.gapProbeSent = true;
   }
 
   private async evaluate(): Promise<void> {

@@ -1,4 +1,4 @@
-import { DEFAULT_AUTOSAVE } from '../../config/defaults';
+import { DEFAULT_AUTOSAVE, DEFAULT_GAP_EVERY } from '../../config/defaults';
 import type { AutosaveConfig, OptimConfig } from '../../config/types';
 import { useTrainPairs } from '../hooks';
 import { useSettings } from '../stores/settingsStore';
@@ -53,6 +53,16 @@ export function OptimSettings({ locked }: { locked: boolean }) {
           min={0}
           disabled={locked}
           onChange={(v) => setConfig((c) => ({ ...c, evalEvery: v }))}
+        />
+        <NumberField
+          id="opt-gap"
+          label="Gap every"
+          title="Steps between recordings of the gap lab's probe set (256 validation pairs, embedded and measured; step 0 and the last step always); 0 = those two only"
+          value={config.gapEvery ?? DEFAULT_GAP_EVERY}
+          integer
+          min={0}
+          disabled={locked}
+          onChange={(v) => setConfig((c) => ({ ...c, gapEvery: v }))}
         />
         <NumberField
           id="opt-report"
