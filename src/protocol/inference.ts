@@ -4,6 +4,7 @@
 // beyond sharing the CPU). Every command but `cancel` is a request; its answer echoes the id, and a
 // failure is an ErrorReport with that id. Long jobs (an index, the suite) stream ProgressReports
 // and stop at the next chunk on `cancel`.
+import type { GapProbeSet, GapSnapshot } from './gap';
 import type { BackendChoice, TrainConfig } from '../config/types';
 import type { ModelWeights } from '../model/modelWeights';
 import type { BackendInfo } from './trainer';
@@ -35,6 +36,11 @@ export type InferenceCommand =
   | ({ type: 'imageCaptions'; position: number; k: number } & Request)
   /** The evaluation suite of the loaded model on a dataset (docs/methods.md §7). Answered by a SuiteReport. */
   | ({ type: 'evaluate'; datasetId: string } & Request)
+  /**
+   * The gap lab's probe of a dataset embedded by the loaded model (no seeds), or by untrained models
+   * of its architecture, one per seed (the cone lesson). Answered by a GapRecordReport.
+   */
+  | ({ type: 'gapRecord'; datasetId: string; seeds: number[] } & Request)
   /** Stops the job of `requestId` at its next chunk (it answers with an error "cancelled"). */
   | { type: 'cancel'; requestId: string };
 
@@ -202,6 +208,14 @@ export interface SuiteResult {
   notes: string[];
 }
 
+export interface GapRecordReport extends Request {
+  type: 'gapRecord';
+  probe: GapProbeSet;
+  /** One per seed (step 0 each), or the loaded model's one at its step. */
+  snapshots: GapSnapshot[];
+  seeds: number[];
+}
+
 export interface SuiteReport extends Request {
   type: 'suite';
   result: SuiteResult;
@@ -230,6 +244,7 @@ export interface InferenceErrorReport {
 }
 
 export type InferenceReport =
+  | GapRecordReport
   | InferenceBackendReport
   | ModelLoadedReport
   | ImageReport

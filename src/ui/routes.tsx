@@ -1,10 +1,11 @@
-// The app's views, each with its own address (#data, #models, #try; Train has none). A new view plugs in
+// The app's views, each with its own address (#data, #models, #try, #gap; Train has none). A new view plugs in
 // by adding one entry here: the tab bar, the address handling and the main area follow this list.
 import type { ComponentType } from 'react';
 import { DataView } from './components/DataView';
 import { ModelsView } from './components/ModelsView';
 import { DataBadge, ModelsBadge, TrainBadge } from './components/TabBadges';
 import { TrainView } from './components/TrainView';
+import { GapView } from './views/gap/GapView';
 import { TryView } from './views/try/TryView';
 import { registerViews } from './stores/routeStore';
 
@@ -23,6 +24,7 @@ export const ROUTES: readonly RouteEntry[] = [
   { id: 'data', label: 'Data', View: DataView, Badge: DataBadge },
   { id: 'models', label: 'Models', View: ModelsView, Badge: ModelsBadge },
   { id: 'try', label: 'Try', View: TryView },
+  { id: 'gap', label: 'Gap lab', View: GapView },
 ];
 
 registerViews(ROUTES.map((r) => r.id));

@@ -2,6 +2,7 @@
 // here, on a model of their own, so they never touch the trainer's run (src/protocol/inference.ts).
 import type { InferenceCommand, InferenceReport } from '../protocol/inference';
 import { InferenceSession } from './inference/inferenceSession';
+import { snapshotTransferables } from '../protocol/gap';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
@@ -9,6 +10,7 @@ function transferables(r: InferenceReport): Transferable[] {
   if (r.type === 'image') return [r.rgb.buffer as ArrayBuffer];
   if (r.type === 'samples') return r.samples.map((s) => s.rgb.buffer as ArrayBuffer);
   if (r.type === 'search') return r.hits.map((h) => h.rgb.buffer as ArrayBuffer);
+  if (r.type === 'gapRecord') return r.snapshots.flatMap(snapshotTransferables);
   return [];
 }
 

@@ -11,7 +11,11 @@ import { SHAPES_PROMPT_TEMPLATES } from '../../data/shapes/captions';
 import { shapesClasses } from '../../data/shapes/generate';
 import { getDataset } from '../../data/store/shardStore';
 import type { DatasetManifest } from '../../data/store/types';
-import { InferenceModel } from '../../model/inferenceModel';
+import { InferenceModel, encodeImagesChunked, encodeTextsChunked } from '../../model/inferenceModel';
+import { ClipModel } from '../../model/clipModel';
+import { readSplit } from '../../data/store/shardReader';
+import { collectGapProbe, recordGapSnapshot } from '../../lab/gapProbe';
+import type { GapSnapshot } from '../../protocol/gap';
 import type { ModelWeights } from '../../model/modelWeights';
 import type { InferenceCommand, InferenceReport, LoadedModelInfo } from '../../protocol/inference';
 import { appendModelEvaluation } from '../../train/checkpointStore';
@@ -104,6 +108,8 @@ export class InferenceSession {
         }
         case 'evaluate':
           return await this.evaluate(cmd.requestId, cmd.datasetId);
+        case 'gapRecord':
+          return await this.gapRecord(cmd.requestId, cmd.datasetId, cmd.seeds);
       }
     } catch (e) {
       this.post({
@@ -223,6 +229,33 @@ export class InferenceSession {
     }
     const ix = this.index!;
     this.post({ type: 'index', requestId, modelKey: info.key, datasetId: m.id, datasetName: m.name, images: ix.split.length, captions: ix.captions.length, cached: !!cached, imagesPerSec: ix.imagesPerSec, ms: ix.ms });
+  }
+
+  /** The loaded model's probe snapshot, or (seeds) those of untrained models of its architecture and tokenizer. */
+  private async gapRecord(requestId: string, datasetId: string, seeds: number[]): Promise<void> {
+    const model = this.model;
+    const info = this.info;
+    if (!model || !info) throw new Error('Choose a model first');
+    const m = await this.dataset(datasetId);
+    checkImageSize(m, model.imageSize);
+    const probe = await collectGapProbe(readSplit(await this.openDb(), m, 'val'), m);
+    const snapshots: GapSnapshot[] = [];
+    if (seeds.length === 0) snapshots.push(await recordGapSnapshot(model, probe, info.step, model.logitScale));
+    for (const seed of seeds) {
+      const fresh = new ClipModel(info.config.model, seed);
+      try {
+        const encoder = {
+          embedDim: fresh.config.embedDim,
+          encodeImages: (rgb: Uint8Array, n: number) => encodeImagesChunked(fresh, rgb, n),
+          encodeTexts: (texts: readonly string[]) => encodeTextsChunked(fresh, model.tokenizer, texts),
+        };
+        snapshots.push(await recordGapSnapshot(encoder, probe, 0, Math.exp(info.config.model.initLogitScale)));
+      } finally {
+        fresh.dispose();
+      }
+      await yieldToEventLoop();
+    }
+    this.post({ type: 'gapRecord', requestId, probe, snapshots, seeds });
   }
 
   private async evaluate(requestId: string, datasetId: string): Promise<void> {

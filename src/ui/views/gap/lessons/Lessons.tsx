@@ -1,0 +1,12 @@
+// The lessons of the Gap lab, one click each: each explains, gives the formula, shows the paper's
+// figure beside ours, and has a control to play with.
+import { SphereLesson } from './SphereLesson';
+
+export function Lessons() {
+  return (
+    <section className="gap-lessons" aria-label="Lessons">
+      <h2 className="gap-lessons-title">Lessons</h2>
+      <SphereLesson />
+    </section>
+  );
+}
