@@ -70,4 +70,20 @@ describe('Trainer', () => {
     trainer.dispose();
     model.dispose();
   });
+
+  it('a fixed temperature (learnLogitScale: false) holds t at its initial value while learning moves it', () => {
+    const run = (learn: boolean) => {
+      const model = new ClipModel({ ...MODEL_PRESETS.tiny, initLogitScale: Math.log(10), learnLogitScale: learn }, 2);
+      const trainer = new Trainer(model, { schedule: { peakLr: 1e-2, minLr: 1e-2, warmupSteps: 0, totalSteps: 5 }, ...OPT, gradClip: 0 }, createClipObjective());
+      const batch = batchToTensors(syntheticBatch(8, 9));
+      for (let k = 0; k < 5; k++) disposeStepResult(trainer.step(batch));
+      const t = model.logitScale.dataSync()[0]!;
+      disposeBatchTensors(batch);
+      trainer.dispose();
+      model.dispose();
+      return t;
+    };
+    expect(run(false)).toBe(Math.fround(Math.log(10)));
+    expect(Math.abs(run(true) - Math.log(10))).toBeGreaterThan(1e-3);
+  });
 });

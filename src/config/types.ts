@@ -87,6 +87,8 @@ export interface TrainConfig {
   evalEvery: number;
   /** Steps between recordings of the gap lab's probe set (step 0 and the last step always). 0: those two only; absent: 50. */
   gapEvery?: number;
+  /** Before step 1, rotate the text tower onto the image tower (orthogonal Procrustes on 256 training pairs): no gap at initialisation. */
+  alignTowersAtInit?: boolean;
   /** Auto-save: a checkpoint every N steps or M seconds, whichever comes first (0 turns that trigger off), and on Pause and Stop. */
   autosave?: AutosaveConfig;
 }

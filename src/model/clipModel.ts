@@ -1,5 +1,6 @@
 // CLIP model (methods.md §1): two towers, each ONE linear projection then L2 normalisation, and the
-// learnable logit-scale parameter t (s = exp t), clamped to [0, maxLogitScale] after each step.
+// learnable logit-scale parameter t (s = exp t), clamped to [0, maxLogitScale] after each step (or
+// held at its initial value: config.learnLogitScale === false fixes the temperature).
 import * as tf from '@tensorflow/tfjs';
 import type { Batch } from '../data/batch';
 import { validateModelConfig, type ModelConfig } from './config';
@@ -14,6 +15,8 @@ export class ClipModel {
   readonly text: TextTower;
   /** Scalar t; logits are exp(t)·S. Not decayed. */
   readonly logitScale: tf.Variable<tf.Rank.R0>;
+  /** The value t is held at when the temperature is fixed (the initial t, or what setLogitScale set). */
+  private fixedT: number;
 
   constructor(readonly config: ModelConfig, readonly seed: number) {
     validateModelConfig(config);
@@ -21,6 +24,7 @@ export class ClipModel {
     this.image = new ImageTower(this.params, config.image, config.embedDim);
     this.text = new TextTower(this.params, config.text, config.embedDim);
     this.logitScale = this.params.add('logit_scale', [], { kind: 'constant', value: config.initLogitScale }, false) as tf.Variable<tf.Rank.R0>;
+    this.fixedT = config.initLogitScale;
   }
 
   /** Number of trainable scalars (incl. t). */
@@ -55,12 +59,14 @@ export class ClipModel {
   setLogitScale(t: number): void {
     if (!Number.isFinite(t)) throw new Error(`logit scale must be finite, got ${t}`);
     tf.tidy(() => this.logitScale.assign(tf.scalar(t, 'float32')));
+    this.fixedT = t;
   }
 
-  /** t ← clip(t, 0, maxLogitScale), on device, no reads. */
+  /** t ← clip(t, 0, maxLogitScale), on device, no reads; with a fixed temperature, t ← its fixed value. */
   clampLogitScale(): void {
     tf.tidy(() => {
-      this.logitScale.assign(tf.clipByValue(this.logitScale, 0, this.config.maxLogitScale));
+      if (this.config.learnLogitScale === false) this.logitScale.assign(tf.scalar(this.fixedT, 'float32'));
+      else this.logitScale.assign(tf.clipByValue(this.logitScale, 0, this.config.maxLogitScale));
     });
   }
 

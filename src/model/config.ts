@@ -35,6 +35,8 @@ export interface ModelConfig {
   initLogitScale: number;
   /** Upper clamp of t after each step; CLIP uses ln 100. */
   maxLogitScale: number;
+  /** false: t stays at its initial value (a fixed temperature τ = exp(−t), as in the gap lab's temperature lesson). Absent: learned. */
+  learnLogitScale?: boolean;
 }
 
 export const CLIP_INIT_LOGIT_SCALE = Math.log(1 / 0.07);

@@ -28,6 +28,7 @@ import { readSplit } from '../data/store/shardReader';
 import { collectGapProbe, recordGapSnapshot } from '../lab/gapProbe';
 import { encodeImagesChunked, encodeTextsChunked } from '../model/inferenceModel';
 import type { GapProbeSet } from '../protocol/gap';
+import { alignTextTowerOnto } from '../train/alignTowers';
 
 export type Post = (r: Report) => void;
 
@@ -43,6 +44,7 @@ export class TrainerSession {
   private gapProbe: GapProbeSet | null = null;
   private gapProbeSent = false;
   private gapStep = -1;
+  private towersAligned = false;
   private window = new MetricsWindow();
   private loopRunning = false;
   /** Bumped by configure/stop so that an in-flight preparation or loop notices it is stale. */
@@ -91,6 +93,7 @@ export class TrainerSession {
         case 'step':
           if ((this.state === 'ready' || this.state === 'paused') && !this.loopRunning && this.run) {
             this.setState('paused');
+            await this.alignTowersIfAsked();
             await this.recordGapIfDue();
             await this.trainOneStep();
             await this.flushMetrics();
@@ -239,6 +242,7 @@ export class TrainerSession {
     this.gapProbe = null;
     this.gapProbeSent = false;
     this.gapStep = -1;
+    this.towersAligned = false;
   }
 
   private runHooks() {
@@ -336,6 +340,7 @@ export class TrainerSession {
     const run = this.requireRun();
     const config = run.config;
     try {
+      await this.alignTowersIfAsked();
       await this.recordGapIfDue(); // step 0: the untrained model, before any update
       while (this.state === 'running' && gen === this.generation && !run.finished) {
         await this.trainOneStep();
@@ -381,6 +386,28 @@ export class TrainerSession {
     while (this.loopRunning) await new Promise((r) => setTimeout(r, 5));
   }
 
+  /** alignTowersAtInit: before step 1, the text tower is rotated onto the image tower on the first training pairs. */
+  private async alignTowersIfAsked(): Promise<void> {
+    const { run, manifest, db } = this;
+    if (!run || !manifest || !db || run.step !== 0 || !run.config.alignTowersAtInit || this.towersAligned) return;
+    const pairs = await collectGapProbe(readSplit(db, manifest, 'train'), manifest);
+    const encoder = this.encoderOf(run);
+    const u = await encoder.encodeImages(pairs.thumbnails, pairs.n);
+    const v = await encoder.encodeTexts(pairs.captions);
+    alignTextTowerOnto(run.model, u, v, pairs.n);
+    this.towersAligned = true;
+    this.post({ type: 'progress', phase: 'model', done: 1, total: 1, message: `Text tower rotated onto the image tower (Procrustes on ${pairs.n} training pairs)` });
+  }
+
+  private encoderOf(run: Run) {
+    const model = run.model;
+    return {
+      embedDim: model.config.embedDim,
+      encodeImages: (rgb: Uint8Array, n: number) => encodeImagesChunked(model, rgb, n),
+      encodeTexts: (texts: readonly string[]) => encodeTextsChunked(model, run.tokenizer, texts),
+    };
+  }
+
   /** Step 0, every gapEvery steps: the probe set is embedded and measured (a no-op when recorded at this step already). */
   private async recordGapIfDue(): Promise<void> {
     const run = this.run;
@@ -394,14 +421,8 @@ export class TrainerSession {
     const { run, manifest, db } = this;
     if (!run || !manifest || !db || run.step === this.gapStep || manifest.splits.val.pairs < 4) return;
     this.gapProbe ??= await collectGapProbe(readSplit(db, manifest, 'val'), manifest);
-    const model = run.model;
-    const encoder = {
-      embedDim: model.config.embedDim,
-      encodeImages: (rgb: Uint8Array, n: number) => encodeImagesChunked(model, rgb, n),
-      encodeTexts: (texts: readonly string[]) => encodeTextsChunked(model, run.tokenizer, texts),
-    };
-    const logitScale = Math.exp((await model.logitScale.data())[0]!);
-    const snapshot = await recordGapSnapshot(encoder, this.gapProbe, run.step, logitScale);
+    const logitScale = Math.exp((await run.model.logitScale.data())[0]!);
+    const snapshot = await recordGapSnapshot(this.encoderOf(run), this.gapProbe, run.step, logitScale);
     this.gapStep = run.step;
     this.post({ type: 'gapProbe', runId: run.id, probe: this.gapProbeSent ? undefined : this.gapProbe, snapshot });
     this.gapProbeSent = true;

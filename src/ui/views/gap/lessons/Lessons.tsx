@@ -1,11 +1,15 @@
 // The lessons of the Gap lab, one click each: each explains, gives the formula, shows the paper's
 // figure beside ours, and has a control to play with.
+import { ConeLesson } from './ConeLesson';
+import { ShiftLesson } from './ShiftLesson';
 import { SphereLesson } from './SphereLesson';
 
 export function Lessons() {
   return (
     <section className="gap-lessons" aria-label="Lessons">
       <h2 className="gap-lessons-title">Lessons</h2>
+      <ConeLesson />
+      <ShiftLesson />
       <SphereLesson />
     </section>
   );
