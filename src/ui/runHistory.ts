@@ -3,6 +3,7 @@
 // buckets, streaming) and its evaluation history. The last RUNS_CAP runs persist in
 // localStorage (runHistoryStorage.ts).
 // Records are mutated in place while their run trains; the store bumps `runsVersion`.
+import type { GapSummary } from '../protocol/gap';
 import type { EvalReport, MetricsReport } from '../protocol/trainer';
 import type { TrainConfig } from '../config/types';
 import { objectiveOf, withObjective } from '../config/objectiveOf';
@@ -23,6 +24,8 @@ export interface RunEvalPoint {
   zeroShotHeldOut: number;
   gap: number;
   meanPositive: number;
+  /** The gap metrics of the evaluation (docs/methods.md §6); absent in records kept before them. */
+  gapMetrics?: GapSummary;
 }
 
 export const RUN_SERIES_FIELDS = ['loss', 'meanMargin', 'meanPositive'] as const;
@@ -161,7 +164,7 @@ export function flushRun(run: RunRecord): void {
 }
 
 export function evalPointOf(r: EvalReport): RunEvalPoint {
-  return { step: r.step, zeroShotAll: r.zeroShotAll, zeroShotSeen: r.zeroShotSeen, zeroShotHeldOut: r.zeroShotHeldOut, gap: r.gap, meanPositive: r.meanPositive };
+  return { step: r.step, zeroShotAll: r.zeroShotAll, zeroShotSeen: r.zeroShotSeen, zeroShotHeldOut: r.zeroShotHeldOut, gap: r.gap, meanPositive: r.meanPositive, ...(r.gapMetrics ? { gapMetrics: r.gapMetrics } : {}) };
 }
 
 export function appendRunEval(run: RunRecord, p: RunEvalPoint): void {

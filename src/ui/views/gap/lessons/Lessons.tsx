@@ -1,8 +1,11 @@
 // The lessons of the Gap lab, one click each: each explains, gives the formula, shows the paper's
 // figure beside ours, and has a control to play with.
 import { ConeLesson } from './ConeLesson';
+import { ObjectivesLesson } from './ObjectivesLesson';
+import { ReemergenceLesson } from './ReemergenceLesson';
 import { ShiftLesson } from './ShiftLesson';
 import { SphereLesson } from './SphereLesson';
+import { TemperatureLesson } from './TemperatureLesson';
 
 export function Lessons() {
   return (
@@ -11,6 +14,9 @@ export function Lessons() {
       <ConeLesson />
       <ShiftLesson />
       <SphereLesson />
+      <TemperatureLesson />
+      <ReemergenceLesson />
+      <ObjectivesLesson />
     </section>
   );
 }

@@ -50,7 +50,7 @@ export function ShiftLesson() {
     { what: 'loss minimum at s = 1', paper: 'near a closed gap', ours: sw ? `δ = ${fmtFixed(minAt(low), 2)} (gap left ${fmtFixed(gapLeftAt(minAt(low)), 2)})` : '–' },
     {
       what: 'zero-shot: trained gap → gap closed',
-      paper: 'changes little',
+      paper: 'small (CIFAR-10 90.1 → 90.8 % at the best δ)',
       ours: sw && Number.isFinite(sw.zeroShot[k0]!) ? `${fmtPct(sw.zeroShot[k0], 1)} → ${fmtPct(sw.zeroShot[kClosed], 1)}` : sw ? 'no classes' : '–',
     },
     { what: 'recall@1 image→caption: trained → closed', paper: 'changes little', ours: sw ? `${fmtPct(sw.recallI2T[k0], 1)} → ${fmtPct(sw.recallI2T[kClosed], 1)}` : '–' },
