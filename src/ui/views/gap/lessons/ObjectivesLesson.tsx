@@ -32,7 +32,8 @@ export function ObjectivesLesson() {
 
   // The newest finished run of each objective at `steps` steps with gap metrics in its last evaluation.
   const latest = COMPARED_OBJECTIVES.map((kind) => {
-    const r = [...runs].reverse().find((x) => x.config.objective.kind === kind && x.lastStep === steps && x.evals.at(-1)?.step === steps && x.evals.at(-1)?.gapMetrics);
+    // Plain runs only: the temperature and re-emergence lessons' runs change more than the objective.
+    const r = [...runs].reverse().find((x) => x.config.objective.kind === kind && x.config.model.learnLogitScale !== false && !x.config.alignTowersAtInit && x.lastStep === steps && x.evals.at(-1)?.step === steps && x.evals.at(-1)?.gapMetrics);
     return { kind, run: r ?? null, ev: r?.evals.at(-1) ?? null };
   });
   const found = latest.filter((x) => x.ev);
