@@ -147,7 +147,7 @@ test('gap lab: live recordings, map, timeline, stored model, and every lesson', 
   await lesson('temperature').getByRole('button', { name: 'Train 2 runs' }).click();
   await expect(lesson('temperature').getByTestId('temperature-curves')).toBeVisible({ timeout: 300_000 });
   const temp = await ours('temperature').allTextContents();
-  const gapAt = (t: string) => Number(/^([\d.]+)/.exec(t)![1]);
+  const gapAt = (t: string) => Number(/→ ([\d.]+)$/.exec(t)![1]); // "step-0 gap → final gap"
   console.log('temperature lesson:', temp);
   expect(gapAt(temp[1]!)).toBeGreaterThan(gapAt(temp[0]!));
 

@@ -36,7 +36,7 @@ export function shiftAlongGap(u: ArrayLike<number>, v: ArrayLike<number>, n: num
   return { u: u2, v: v2, w: w2, gapBefore: gap, gapAfter: gapDirection(u2, v2, n, d).gap };
 }
 
-/** Share of rows i whose own partner j = i has the highest score (ties count against). */
+/** Share of rows i whose own partner j = i scores highest; ties count in its favour (identical captions of different images are not misses), as in the evaluation. */
 function recallAt1(a: Float64Array, b: Float64Array, n: number, d: number): number {
   let hits = 0;
   for (let i = 0; i < n; i++) {
@@ -47,7 +47,7 @@ function recallAt1(a: Float64Array, b: Float64Array, n: number, d: number): numb
       if (j === i) continue;
       let s = 0;
       for (let k = 0; k < d; k++) s += a[i * d + k]! * b[j * d + k]!;
-      if (s >= own) best = false;
+      if (s > own) best = false;
     }
     if (best) hits++;
   }

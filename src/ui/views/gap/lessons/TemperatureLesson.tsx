@@ -1,7 +1,7 @@
 // Temperature (Liang et al. 2022, fig. 6): short runs with the temperature held fixed at several
 // values; the gap at the end grows as the temperature falls.
 import { useState } from 'react';
-import { fmtFixed, fmtPct } from '../../../format';
+import { fmtFixed } from '../../../format';
 import { useSettings } from '../../../stores/settingsStore';
 import { CurvePlot } from './CurvePlot';
 import { LessonCard } from './LessonCard';
@@ -54,7 +54,7 @@ export function TemperatureLesson() {
     return {
       what: `‖Δ‖ after training at τ = ${r.tauLabel}`,
       paper: paper === undefined ? '–' : fmtFixed(paper, 2),
-      ours: last ? `${fmtFixed(last.centroidDistance, 3)} (from ${fmtFixed(r.metrics![0]!.centroidDistance, 2)}; sep. ${fmtPct(last.separability, 0)})` : '–',
+      ours: last ? `${fmtFixed(r.metrics![0]!.centroidDistance, 2)} → ${fmtFixed(last.centroidDistance, 3)}` : '–',
     };
   });
   return (
