@@ -2,7 +2,10 @@
 // modalities at step 0 and after training (pixels of both colours on the canvas) and the points move;
 // the timeline replays the recorded steps (the same frame comes back for the same step) without long
 // tasks on the main thread; a stored model is recorded by the inference worker with the same numbers;
-// the evaluation carries the gap metrics; and every lesson runs from one click to a result.
+// the evaluation carries the gap metrics; every lesson runs from one click to a result; and the headless
+// trainer's JSON has a gap object per evaluation.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { expect, setField, storeState, test, waitForBackend, waitForState, workerErrors } from './fixtures';
 
@@ -165,4 +168,18 @@ test('gap lab: live recordings, map, timeline, stored model, and every lesson', 
   await expect(lesson('objectives').getByTestId('objectives-table').locator('tbody tr')).toHaveCount(4, { timeout: 400_000 });
   console.log('objectives lesson:', await ours('objectives').allTextContents());
   expect(await workerErrors(page)).toEqual([]);
+});
+
+test('npm run train --json writes a gap object per evaluation', async () => {
+  test.setTimeout(300_000);
+  const file = test.info().outputPath('run.json');
+  execFileSync('node', ['scripts/train.mjs', '--steps', '40', '--batch', '32', '--train-pairs', '2048', '--val-pairs', '256', '--eval-every', '20', '--json', file], { encoding: 'utf8', timeout: 280_000 });
+  const run = JSON.parse(readFileSync(file, 'utf8'));
+  expect(run.evals.map((e: { step: number }) => e.step)).toEqual([20, 40]);
+  for (const e of run.evals) {
+    expect(Object.keys(e.gap).sort()).toEqual(['alignment', 'centroidDistance', 'coneImage', 'coneText', 'relativeGap', 'separability', 'uniformity']);
+    for (const v of Object.values(e.gap)) expect(Number.isFinite(v)).toBe(true);
+    // the whole split's centroid distance and the gap object's (on the same 256 pairs here) agree
+    expect(e.gap.centroidDistance).toBeCloseTo(e.gapAllPairs, 4);
+  }
 });
