@@ -64,6 +64,8 @@ export function CurvePlot({ title, x, curves, xLabel, yLabel, markers = [], heig
     y1 += pad;
     const x0 = x[0]!;
     const x1 = x.at(-1)!;
+    // A few whole-numbered x (models, runs): a tick at each, not at quarter points.
+    const categorical = x.length <= 12 && x.every((v) => Number.isInteger(v));
     const px = (v: number) => L + ((v - x0) / (x1 - x0)) * (width - L - R);
     const py = (v: number) => T + (1 - (v - y0) / (y1 - y0)) * (height - T - B);
     const ink = cssColour('--muted', '#8d99b0');
@@ -79,9 +81,14 @@ export function CurvePlot({ title, x, curves, xLabel, yLabel, markers = [], heig
       ctx.stroke();
       ctx.textAlign = 'right';
       ctx.fillText(fmtNum(yv, 3), L - 4, py(yv) + 3);
+      if (categorical) continue;
       const xv = x0 + ((x1 - x0) * k) / 4;
       ctx.textAlign = 'center';
       ctx.fillText(fmtNum(xv, 3), px(xv), height - B + 13);
+    }
+    if (categorical) {
+      ctx.textAlign = 'center';
+      for (const xv of x) ctx.fillText(String(xv), px(xv), height - B + 13);
     }
     ctx.fillText(xLabel, L + (width - L - R) / 2, height - 3);
     ctx.save();
