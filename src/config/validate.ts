@@ -47,6 +47,7 @@ export function modelProblems(model: ModelConfig): string[] {
   int(push, model.embedDim, 1, 'embedding dimension');
   if (!isNum(model.maxLogitScale, 0, 10)) push('the maximum log-scale must lie in [0, 10]');
   else if (!isNum(model.initLogitScale, 0, model.maxLogitScale)) push(`the initial log-scale t must lie in [0, ${model.maxLogitScale.toFixed(3)}]`);
+  if (model.activation !== undefined && model.activation !== 'gelu' && model.activation !== 'quickgelu') push('the activation must be "gelu" or "quickgelu"');
   if (model.learnLogitScale !== undefined && typeof model.learnLogitScale !== 'boolean') push('"learn the logit scale" must be true or false');
   if (out.length) return out;
   // The structural invariants (divisibility) are the model's own: one implementation, in model/config.ts.

@@ -21,8 +21,8 @@ export class ClipModel {
   constructor(readonly config: ModelConfig, readonly seed: number) {
     validateModelConfig(config);
     this.params = new ParamRegistry(seed);
-    this.image = new ImageTower(this.params, config.image, config.embedDim);
-    this.text = new TextTower(this.params, config.text, config.embedDim);
+    this.image = new ImageTower(this.params, config.image, config.embedDim, config.activation);
+    this.text = new TextTower(this.params, config.text, config.embedDim, config.activation);
     this.logitScale = this.params.add('logit_scale', [], { kind: 'constant', value: config.initLogitScale }, false) as tf.Variable<tf.Rank.R0>;
     this.fixedT = config.initLogitScale;
   }

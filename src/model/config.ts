@@ -35,9 +35,13 @@ export interface ModelConfig {
   initLogitScale: number;
   /** Upper clamp of t after each step; CLIP uses ln 100. */
   maxLogitScale: number;
+  /** The MLP activation: exact GELU (default), or QuickGELU x·σ(1.702x) of OpenAI's CLIP weights. */
+  activation?: Activation;
   /** false: t stays at its initial value (a fixed temperature τ = exp(−t), as in the gap lab's temperature lesson). Absent: learned. */
   learnLogitScale?: boolean;
 }
+
+export type Activation = 'gelu' | 'quickgelu';
 
 export const CLIP_INIT_LOGIT_SCALE = Math.log(1 / 0.07);
 export const CLIP_MAX_LOGIT_SCALE = Math.log(100);

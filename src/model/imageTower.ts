@@ -1,7 +1,7 @@
 // Small ViT image tower (methods.md §1): patchify by reshape/transpose (no conv2d), patch matMul,
 // [+cls token], + pos embedding, pre-LN blocks, pool (cls or mean), final LN, ONE linear to embedDim.
 import * as tf from '@tensorflow/tfjs';
-import type { ImageTowerConfig } from './config';
+import type { Activation, ImageTowerConfig } from './config';
 import type { ParamRegistry } from './params';
 import { block, createBlock, createLayerNorm, createLinear, layerNorm, linear, type Block, type LayerNorm, type Linear } from './layers';
 
@@ -16,7 +16,7 @@ export class ImageTower {
   readonly lnPost: LayerNorm;
   readonly proj: Linear;
 
-  constructor(reg: ParamRegistry, readonly cfg: ImageTowerConfig, embedDim: number) {
+  constructor(reg: ParamRegistry, readonly cfg: ImageTowerConfig, embedDim: number, activation: Activation = 'gelu') {
     const { imageSize, patchSize: p, width: w, layers } = cfg;
     this.grid = imageSize / p;
     this.tokens = this.grid * this.grid + (cfg.pooling === 'cls' ? 1 : 0);
@@ -26,7 +26,7 @@ export class ImageTower {
     this.pos = reg.add('img.pos', [1, this.tokens, w], { kind: 'normal', std: 0.02 }, false);
     this.lnPre = createLayerNorm(reg, 'img.ln_pre', w);
     this.blocks = [];
-    for (let i = 0; i < layers; i++) this.blocks.push(createBlock(reg, `img.blocks.${i}`, w, cfg.heads, cfg.mlpRatio, layers));
+    for (let i = 0; i < layers; i++) this.blocks.push(createBlock(reg, `img.blocks.${i}`, w, cfg.heads, cfg.mlpRatio, layers, activation));
     this.lnPost = createLayerNorm(reg, 'img.ln_post', w);
     this.proj = createLinear(reg, 'img.proj', w, embedDim, w ** -0.5, false);
   }

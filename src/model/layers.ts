@@ -2,6 +2,7 @@
 // webgl and webgpu: pre-LN block x ← x + Attn(LN(x)); x ← x + MLP(LN(x)) (methods.md §1 towers).
 // Init follows OpenAI CLIP: qkv/out std w^-½, residual outputs additionally /√(2·layers), fc std (2w)^-½.
 import * as tf from '@tensorflow/tfjs';
+import type { Activation } from './config';
 import type { ParamRegistry } from './params';
 
 export interface Linear {
@@ -70,6 +71,11 @@ export function layerNorm(x: tf.Tensor, ln: LayerNorm, eps = 1e-5): tf.Tensor {
   return tf.add(tf.mul(xhat, ln.g), ln.b);
 }
 
+/** QuickGELU x·σ(1.702x): the approximation OpenAI's CLIP weights were trained with (so they need it back). */
+export function quickGelu(x: tf.Tensor): tf.Tensor {
+  return tf.mul(x, tf.sigmoid(tf.mul(x, 1.702)));
+}
+
 /** Exact GELU: x·½·(1 + erf(x/√2)). */
 export function gelu(x: tf.Tensor): tf.Tensor {
   return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
@@ -122,18 +128,21 @@ export function attention(x: tf.Tensor3D, a: Attention, mask: tf.Tensor2D | null
 export interface Mlp {
   fc: Linear;
   proj: Linear;
+  activation: Activation;
 }
 
-export function createMlp(reg: ParamRegistry, name: string, width: number, ratio: number, layers: number): Mlp {
+export function createMlp(reg: ParamRegistry, name: string, width: number, ratio: number, layers: number, activation: Activation = 'gelu'): Mlp {
   const hidden = Math.round(width * ratio);
   return {
     fc: createLinear(reg, `${name}.fc`, width, hidden, (2 * width) ** -0.5),
     proj: createLinear(reg, `${name}.proj`, hidden, width, width ** -0.5 / Math.sqrt(2 * layers)),
+    activation,
   };
 }
 
 export function mlp(x: tf.Tensor, m: Mlp): tf.Tensor {
-  return linear(gelu(linear(x, m.fc)), m.proj);
+  const h = linear(x, m.fc);
+  return linear(m.activation === 'quickgelu' ? quickGelu(h) : gelu(h), m.proj);
 }
 
 export interface Block {
@@ -143,12 +152,12 @@ export interface Block {
   mlp: Mlp;
 }
 
-export function createBlock(reg: ParamRegistry, name: string, width: number, heads: number, mlpRatio: number, layers: number): Block {
+export function createBlock(reg: ParamRegistry, name: string, width: number, heads: number, mlpRatio: number, layers: number, activation: Activation = 'gelu'): Block {
   return {
     ln1: createLayerNorm(reg, `${name}.ln1`, width),
     attn: createAttention(reg, `${name}.attn`, width, heads, layers),
     ln2: createLayerNorm(reg, `${name}.ln2`, width),
-    mlp: createMlp(reg, `${name}.mlp`, width, mlpRatio, layers),
+    mlp: createMlp(reg, `${name}.mlp`, width, mlpRatio, layers, activation),
   };
 }
 

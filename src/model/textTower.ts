@@ -2,7 +2,7 @@
 // no gather gradient), + pos embedding, causal pre-LN blocks, feature at EOT (float one-hot mask ·
 // sum, no gather), final LN (per-token, so applied after the pick), ONE linear to embedDim.
 import * as tf from '@tensorflow/tfjs';
-import type { TextTowerConfig } from './config';
+import type { Activation, TextTowerConfig } from './config';
 import type { ParamRegistry } from './params';
 import { block, causalMask, matMul2d, createBlock, createLayerNorm, createLinear, layerNorm, linear, type Block, type LayerNorm, type Linear } from './layers';
 
@@ -15,13 +15,13 @@ export class TextTower {
   /** Additive causal mask [T, T], created once, disposed by dispose(). */
   readonly mask: tf.Tensor2D;
 
-  constructor(reg: ParamRegistry, readonly cfg: TextTowerConfig, embedDim: number) {
+  constructor(reg: ParamRegistry, readonly cfg: TextTowerConfig, embedDim: number, activation: Activation = 'gelu') {
     const { vocabSize: V, contextLength: T, width: w, layers } = cfg;
     // Embedding tables are matrices used like weights; CLIP decays them (only 1-D params are exempt).
     this.tokenEmbed = reg.add('txt.token_embed', [V, w], { kind: 'normal', std: 0.02 }, true);
     this.pos = reg.add('txt.pos', [1, T, w], { kind: 'normal', std: 0.01 }, false);
     this.blocks = [];
-    for (let i = 0; i < layers; i++) this.blocks.push(createBlock(reg, `txt.blocks.${i}`, w, cfg.heads, cfg.mlpRatio, layers));
+    for (let i = 0; i < layers; i++) this.blocks.push(createBlock(reg, `txt.blocks.${i}`, w, cfg.heads, cfg.mlpRatio, layers, activation));
     this.lnFinal = createLayerNorm(reg, 'txt.ln_final', w);
     this.proj = createLinear(reg, 'txt.proj', w, embedDim, w ** -0.5, false);
     this.mask = causalMask(T);

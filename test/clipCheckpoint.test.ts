@@ -1,0 +1,139 @@
+// Real-CLIP checkpoints in both layouts (Hugging Face transformers, open_clip) against the PyTorch
+// reference of test/fixtures/clip (make_fixtures.py: plain nn.Conv2d / nn.MultiheadAttention /
+// nn.LayerNorm models, F32, F16 and BF16 files, QuickGELU and GELU, 32 and 64 px): the files are read
+// with the app's safetensors reader, mapped onto ClipModel, and give the reference's token ids,
+// image and text embeddings and logits within 1e-4. Bad files are refused with the file and problem.
+import * as tf from '@tensorflow/tfjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CheckpointError, configFromHf, configFromOpenClip, mapCheckpoint, type CheckpointTensor, type ClipCheckpointConfig } from '../src/model/checkpoints/clipLayouts';
+import { ClipModel } from '../src/model/clipModel';
+import { decodeFloat32 } from '../src/model/files/safetensorsCodec';
+import { bytesSource, readSafetensorsHeader, readTensorBytes } from '../src/model/files/safetensorsReader';
+import { ClipTokenizer } from '../src/tokenizer/clipTokenizer';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const ROOT = join(__dirname, 'fixtures/clip');
+const MODELS = ['vit32_quickgelu_f32', 'vit64_gelu_f16', 'vit32_gelu_bf16'];
+
+interface Reference {
+  imageSize: number;
+  contextLength: number;
+  embedDim: number;
+  images: number[][];
+  captions: string[];
+  tokens: number[][];
+  eot: number[];
+  imageEmbeddings: number[];
+  textEmbeddings: number[];
+  logits: number[];
+  logitScale: number;
+}
+
+async function readTensors(path: string): Promise<Map<string, CheckpointTensor>> {
+  const src = bytesSource(new Uint8Array(readFileSync(path)));
+  const header = await readSafetensorsHeader(src, path.split('/').pop()!);
+  const out = new Map<string, CheckpointTensor>();
+  for (const e of header.tensors) out.set(e.name, { shape: e.shape, values: decodeFloat32(e.dtype, await readTensorBytes(src, header, e)) });
+  return out;
+}
+
+function configOf(model: string, layout: 'hf' | 'openclip'): ClipCheckpointConfig {
+  const dir = join(ROOT, model, layout);
+  const json = (f: string) => JSON.parse(readFileSync(join(dir, f), 'utf8'));
+  return layout === 'hf' ? configFromHf(json('config.json'), json('preprocessor_config.json')) : configFromOpenClip(json('open_clip_config.json'));
+}
+
+function buildModel(cfg: ClipCheckpointConfig, params: Map<string, Float32Array>): ClipModel {
+  const m = new ClipModel(cfg.model, 0);
+  for (const p of m.params.params) {
+    const v = params.get(p.name);
+    if (!v) throw new Error(`no values for ${p.name}`);
+    p.variable.assign(tf.tensor(v, p.shape, 'float32'));
+  }
+  expect(params.size).toBe(m.params.params.length);
+  return m;
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
+
+describe.each(MODELS)('%s', (model) => {
+  const ref = JSON.parse(readFileSync(join(ROOT, model, 'reference.json'), 'utf8')) as Reference;
+
+  it.each(['hf', 'openclip'] as const)('%s layout: same ids, embeddings and logits as PyTorch (≤ 1e-4)', async (layout) => {
+    const dir = join(ROOT, model, layout);
+    const cfg = configOf(model, layout);
+    const file = layout === 'hf' ? 'model.safetensors' : 'open_clip_model.safetensors';
+    const params = mapCheckpoint(cfg, await readTensors(join(dir, file)), file);
+    const m = buildModel(cfg, params);
+    const tok = ClipTokenizer.fromTokenizerJson(JSON.parse(readFileSync(join(dir, 'tokenizer.json'), 'utf8')));
+    expect(tok.vocabSize).toBe(cfg.model.text.vocabSize);
+    const T = ref.contextLength;
+    ref.captions.forEach((c, i) => {
+      const { tokens, eot } = tok.encodeForModel(c, T);
+      expect(Array.from(tokens), c).toEqual(ref.tokens[i]);
+      expect(eot).toBe(ref.eot[i]);
+    });
+    const S = ref.imageSize;
+    const x = new Float32Array(ref.images.length * S * S * 3);
+    ref.images.flat().forEach((b, i) => (x[i] = (b / 255 - cfg.mean[i % 3]!) / cfg.std[i % 3]!));
+    const { u, v } = tf.tidy(() => ({
+      u: m.encodeImages(tf.tensor4d(x, [ref.images.length, S, S, 3])).dataSync(),
+      v: m.encodeTexts(tf.tensor2d(ref.tokens.flat(), [ref.tokens.length, T], 'int32'), tf.tensor1d(ref.eot, 'int32')).dataSync(),
+    }));
+    expect(maxAbsDiff(u, ref.imageEmbeddings)).toBeLessThanOrEqual(1e-4);
+    expect(maxAbsDiff(v, ref.textEmbeddings)).toBeLessThanOrEqual(1e-4);
+    const s = Math.exp(params.get('logit_scale')![0]!);
+    expect(s).toBeCloseTo(ref.logitScale, 2);
+    const D = ref.embedDim;
+    const logits = ref.logits.map((_, k) => {
+      const i = Math.floor(k / ref.captions.length);
+      const j = k % ref.captions.length;
+      let d = 0;
+      for (let e = 0; e < D; e++) d += u[i * D + e]! * v[j * D + e]!;
+      return s * d;
+    });
+    expect(maxAbsDiff(logits, ref.logits)).toBeLessThanOrEqual(1e-2 * Math.max(1, s / 10));
+    m.dispose();
+  });
+});
+
+describe('bad checkpoints are refused, naming the file and the problem', () => {
+  const model = MODELS[0]!;
+  it('shape mismatch, a missing tensor, unknown keys, unsupported towers and activations', async () => {
+    const tensors = await readTensors(join(ROOT, model, 'openclip', 'open_clip_model.safetensors'));
+    const cfg = configOf(model, 'openclip');
+    const wider = { ...cfg, model: { ...cfg.model, embedDim: cfg.model.embedDim * 2 } };
+    expect(() => mapCheckpoint(wider, tensors, 'm.safetensors')).toThrow(/m\.safetensors: tensor "visual\.proj" has shape \[64, 32\], the config needs \[64, 64\]/);
+    const missing = new Map(tensors);
+    missing.delete('ln_final.bias');
+    expect(() => mapCheckpoint(cfg, missing, 'm.safetensors')).toThrow(/tensor "ln_final\.bias" is missing/);
+    const extra = new Map(tensors);
+    extra.set('visual.extra_head.weight', { shape: [1], values: new Float32Array(1) });
+    expect(() => mapCheckpoint(cfg, extra, 'm.safetensors')).toThrow(/1 tensor this loader does not know \("visual\.extra_head\.weight"\)/);
+    const withBuffer = new Map(tensors);
+    withBuffer.set('attn_mask', { shape: [1], values: new Float32Array(1) });
+    expect(() => mapCheckpoint(cfg, withBuffer, 'm.safetensors')).not.toThrow();
+    // the other layout's names are not this layout's
+    const hfTensors = await readTensors(join(ROOT, model, 'hf', 'model.safetensors'));
+    expect(() => mapCheckpoint(cfg, hfTensors, 'model.safetensors')).toThrow(CheckpointError);
+    const oc = JSON.parse(readFileSync(join(ROOT, model, 'openclip', 'open_clip_config.json'), 'utf8'));
+    expect(() => configFromOpenClip({ ...oc, model_cfg: { ...oc.model_cfg, vision_cfg: { ...oc.model_cfg.vision_cfg, layers: [3, 4, 6, 3] } } })).toThrow(/ResNet/);
+    expect(() => configFromOpenClip({ ...oc, model_cfg: { ...oc.model_cfg, text_cfg: { ...oc.model_cfg.text_cfg, hf_model_name: 'xlm-roberta-base' } } })).toThrow(/Hugging Face model "xlm-roberta-base"/);
+    const hf = JSON.parse(readFileSync(join(ROOT, model, 'hf', 'config.json'), 'utf8'));
+    const { patch_size: _p, ...noPatch } = hf.vision_config;
+    expect(() => configFromHf({ ...hf, vision_config: noPatch })).toThrow(/only ViT-based CLIP models are supported/);
+    expect(() => configFromHf({ ...hf, text_config: { ...hf.text_config, hidden_act: 'relu' } })).toThrow(/config\.json: the activation "relu" is not supported/);
+    expect(() => configFromHf({ ...hf, model_type: 'siglip' })).toThrow(/not a CLIP model/);
+    expect(() => configFromHf({ ...hf, vision_config: undefined })).toThrow(/config\.json: no "vision_config" section/);
+  });
+});
