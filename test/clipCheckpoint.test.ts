@@ -4,11 +4,13 @@
 // with the app's safetensors reader, mapped onto ClipModel, and give the reference's token ids,
 // image and text embeddings and logits within 1e-4. Bad files are refused with the file and problem.
 import * as tf from '@tensorflow/tfjs';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CheckpointError, configFromHf, configFromOpenClip, mapCheckpoint, type CheckpointTensor, type ClipCheckpointConfig } from '../src/model/checkpoints/clipLayouts';
+import { loadClipFolder, type CheckpointFile } from '../src/model/checkpoints/loadClipFolder';
 import { ClipModel } from '../src/model/clipModel';
+import { InferenceModel } from '../src/model/inferenceModel';
 import { decodeFloat32 } from '../src/model/files/safetensorsCodec';
 import { bytesSource, readSafetensorsHeader, readTensorBytes } from '../src/model/files/safetensorsReader';
 import { ClipTokenizer } from '../src/tokenizer/clipTokenizer';
@@ -48,12 +50,13 @@ function configOf(model: string, layout: 'hf' | 'openclip'): ClipCheckpointConfi
   return layout === 'hf' ? configFromHf(json('config.json'), json('preprocessor_config.json')) : configFromOpenClip(json('open_clip_config.json'));
 }
 
-function buildModel(cfg: ClipCheckpointConfig, params: Map<string, Float32Array>): ClipModel {
+function buildModel(cfg: ClipCheckpointConfig, params: Map<string, CheckpointTensor>): ClipModel {
   const m = new ClipModel(cfg.model, 0);
   for (const p of m.params.params) {
     const v = params.get(p.name);
     if (!v) throw new Error(`no values for ${p.name}`);
-    p.variable.assign(tf.tensor(v, p.shape, 'float32'));
+    expect(v.shape, p.name).toEqual(p.shape);
+    p.variable.assign(tf.tensor(v.values, p.shape, 'float32'));
   }
   expect(params.size).toBe(m.params.params.length);
   return m;
@@ -92,7 +95,7 @@ describe.each(MODELS)('%s', (model) => {
     }));
     expect(maxAbsDiff(u, ref.imageEmbeddings)).toBeLessThanOrEqual(1e-4);
     expect(maxAbsDiff(v, ref.textEmbeddings)).toBeLessThanOrEqual(1e-4);
-    const s = Math.exp(params.get('logit_scale')![0]!);
+    const s = Math.exp(params.get('logit_scale')!.values[0]!);
     expect(s).toBeCloseTo(ref.logitScale, 2);
     const D = ref.embedDim;
     const logits = ref.logits.map((_, k) => {
@@ -135,5 +138,52 @@ describe('bad checkpoints are refused, naming the file and the problem', () => {
     expect(() => configFromHf({ ...hf, text_config: { ...hf.text_config, hidden_act: 'relu' } })).toThrow(/config\.json: the activation "relu" is not supported/);
     expect(() => configFromHf({ ...hf, model_type: 'siglip' })).toThrow(/not a CLIP model/);
     expect(() => configFromHf({ ...hf, vision_config: undefined })).toThrow(/config\.json: no "vision_config" section/);
+  });
+});
+
+// ---------------------------------------------------------------- whole folders, through the inference model
+function folderFiles(dir: string, drop: string[] = [], patch: Record<string, Uint8Array> = {}): CheckpointFile[] {
+  return readdirSync(dir)
+    .filter((n) => !drop.includes(n))
+    .map((n) => {
+      const bytes = patch[n] ?? new Uint8Array(readFileSync(join(dir, n)));
+      return { name: `models/${n}`, text: async () => new TextDecoder().decode(bytes), source: () => bytesSource(bytes) };
+    });
+}
+
+describe('loadClipFolder', () => {
+  it.each(MODELS.flatMap((m) => (['hf', 'openclip'] as const).map((l) => [m, l] as const)))('%s %s: the inference model gives the reference embeddings from raw images and caption text', async (model, layout) => {
+    const ref = JSON.parse(readFileSync(join(ROOT, model, 'reference.json'), 'utf8')) as Reference;
+    const { weights, checkpoint } = await loadClipFolder(folderFiles(join(ROOT, model, layout)), model);
+    expect(checkpoint.layout).toBe(layout);
+    const im = InferenceModel.fromWeights(weights);
+    const u = await im.encodeImages(Uint8Array.from(ref.images.flat()), ref.images.length);
+    const v = await im.encodeTexts(ref.captions);
+    expect(maxAbsDiff(u, ref.imageEmbeddings)).toBeLessThanOrEqual(1e-4);
+    expect(maxAbsDiff(v, ref.textEmbeddings)).toBeLessThanOrEqual(1e-4);
+    expect(im.logitScale).toBeCloseTo(ref.logitScale, 2);
+    im.dispose();
+  });
+
+  it('vocab.json + merges.txt stand in for tokenizer.json', async () => {
+    const dir = join(ROOT, MODELS[0]!, 'hf');
+    const a = await loadClipFolder(folderFiles(dir), 'a');
+    const b = await loadClipFolder(folderFiles(dir, ['tokenizer.json']), 'b');
+    expect(b.weights.tokenizer).toEqual(a.weights.tokenizer);
+  });
+
+  it('refuses, by name: weights without a config, no tokenizer, a mismatched tokenizer, .bin only, a truncated file', async () => {
+    const dir = join(ROOT, MODELS[0]!, 'openclip');
+    await expect(loadClipFolder(folderFiles(dir, ['open_clip_config.json']), 'm')).rejects.toThrow(/m: open_clip_model\.safetensors has no config beside it \(open_clip_config\.json\)/);
+    await expect(loadClipFolder(folderFiles(dir, ['tokenizer.json', 'vocab.json']), 'm')).rejects.toThrow(/m: no tokenizer/);
+    const tok = JSON.parse(readFileSync(join(dir, 'tokenizer.json'), 'utf8'));
+    tok.model.vocab['extra</w>'] = Object.keys(tok.model.vocab).length;
+    await expect(loadClipFolder(folderFiles(dir, [], { 'tokenizer.json': new TextEncoder().encode(JSON.stringify(tok)) }), 'm')).rejects.toThrow(/tokenizer has \d+ ids, the text tower's config \d+/);
+    const bin: CheckpointFile = { name: 'pytorch_model.bin', text: async () => '', source: () => bytesSource(new Uint8Array(8)) };
+    await expect(loadClipFolder([bin], 'm')).rejects.toThrow(/only \.safetensors weights can be read/);
+    await expect(loadClipFolder([], 'empty')).rejects.toThrow(/empty: no CLIP checkpoint here.*found no files/);
+    const full = new Uint8Array(readFileSync(join(dir, 'open_clip_model.safetensors')));
+    await expect(loadClipFolder(folderFiles(dir, [], { 'open_clip_model.safetensors': full.slice(0, full.length - 100) }), 'm')).rejects.toThrow(/open_clip_model\.safetensors: /);
+    await expect(loadClipFolder(folderFiles(dir, [], { 'open_clip_config.json': new TextEncoder().encode('{nope') }), 'm')).rejects.toThrow(/open_clip_config\.json: not valid JSON/);
   });
 });

@@ -1,6 +1,7 @@
 // The zero-shot playground (src/worker/inference/playground.ts) on a real tiny InferenceModel:
 // probabilities against a float64 softmax(s · cos) computed here from the model's own embeddings
 // and an ensemble written here, the single-template scores, the prompt cache, errors, truncation.
+import type { BpeTokenizer } from '../src/tokenizer/bpe';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultTrainConfig } from '../src/config/defaults';
@@ -166,7 +167,7 @@ describe('Playground', () => {
   });
 
   it('truncated lists the prompts longer than the context', async () => {
-    expect(model.tokenizer.alphabet).not.toContain('z'.charCodeAt(0));
+    expect((model.tokenizer as BpeTokenizer).alphabet).not.toContain('z'.charCodeAt(0));
     expect(model.contextLength).toBe(8); // room for 6 tokens
     const pg = new Playground(model);
     await pg.setImage('img', rgb);

@@ -35,6 +35,9 @@ export interface ModelConfig {
   initLogitScale: number;
   /** Upper clamp of t after each step; CLIP uses ln 100. */
   maxLogitScale: number;
+  /** Per-channel image normalisation (rgb/255 − mean)/std; absent: 0.5 and 0.5 (models trained here). */
+  imageMean?: [number, number, number];
+  imageStd?: [number, number, number];
   /** The MLP activation: exact GELU (default), or QuickGELU x·σ(1.702x) of OpenAI's CLIP weights. */
   activation?: Activation;
   /** false: t stays at its initial value (a fixed temperature τ = exp(−t), as in the gap lab's temperature lesson). Absent: learned. */

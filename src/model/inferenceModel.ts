@@ -5,7 +5,7 @@
 //   images → u_i = normalise(f_image(x_i))       (x = (rgb/255 − mean)/std, NHWC)
 import * as tf from '@tensorflow/tfjs';
 import { normaliseRgbInto } from '../data/batch';
-import { BpeTokenizer } from '../tokenizer/bpe';
+import { tokenizerFromJSON, type TextTokenizer } from '../tokenizer/textTokenizer';
 import { ClipModel } from './clipModel';
 import type { ModelWeights } from './modelWeights';
 
@@ -16,7 +16,7 @@ export const IMAGE_CHUNK = 32;
 export class ModelLoadError extends Error {}
 
 export class InferenceModel {
-  readonly tokenizer: BpeTokenizer;
+  readonly tokenizer: TextTokenizer;
   readonly logitScale: number;
   readonly contextLength: number;
   readonly imageSize: number;
@@ -25,7 +25,7 @@ export class InferenceModel {
   private constructor(
     readonly weights: Omit<ModelWeights, 'tensors'>,
     private readonly model: ClipModel,
-    tokenizer: BpeTokenizer,
+    tokenizer: TextTokenizer,
   ) {
     this.tokenizer = tokenizer;
     this.contextLength = model.config.text.contextLength;
@@ -39,9 +39,9 @@ export class InferenceModel {
     if (w.tokenizer === null || w.tokenizer === undefined) {
       throw new ModelLoadError(`${w.name}: the model has no tokenizer (metadata "tokenizer" is missing), so no text can be encoded`);
     }
-    let tokenizer: BpeTokenizer;
+    let tokenizer: TextTokenizer;
     try {
-      tokenizer = BpeTokenizer.fromJSON(w.tokenizer);
+      tokenizer = tokenizerFromJSON(w.tokenizer);
     } catch (e) {
       throw new ModelLoadError(`${w.name}: the tokenizer is not readable (${e instanceof Error ? e.message : String(e)})`);
     }
@@ -93,7 +93,7 @@ export class InferenceModel {
 }
 
 /** Unit text embeddings of any model (a loaded one, or the live run's between steps), n × D row-major, in chunks of TEXT_CHUNK. */
-export async function encodeTextsChunked(model: ClipModel, tokenizer: BpeTokenizer, texts: readonly string[]): Promise<Float32Array> {
+export async function encodeTextsChunked(model: ClipModel, tokenizer: Pick<TextTokenizer, 'encodeBatch'>, texts: readonly string[]): Promise<Float32Array> {
   const T = model.config.text.contextLength;
   const D = model.config.embedDim;
   const out = new Float32Array(texts.length * D);
@@ -119,7 +119,7 @@ export async function encodeImagesChunked(model: ClipModel, rgb: Uint8Array, n: 
   const x = new Float32Array(IMAGE_CHUNK * px);
   for (let s = 0; s < n; s += IMAGE_CHUNK) {
     const m = Math.min(IMAGE_CHUNK, n - s);
-    normaliseRgbInto(rgb.subarray(s * px, (s + m) * px), x);
+    normaliseRgbInto(rgb.subarray(s * px, (s + m) * px), x, 0, model.config.imageMean, model.config.imageStd);
     x.fill(0, m * px);
     const u = tf.tidy(() => model.encodeImages(tf.tensor4d(x, [IMAGE_CHUNK, S, S, 3])));
     const values = await u.data();

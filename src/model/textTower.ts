@@ -6,6 +6,9 @@ import type { Activation, TextTowerConfig } from './config';
 import type { ParamRegistry } from './params';
 import { block, causalMask, matMul2d, createBlock, createLayerNorm, createLinear, layerNorm, linear, type Block, type LayerNorm, type Linear } from './layers';
 
+/** Above this vocabulary size the token embedding is a gather, not a one-hot product. */
+export const ONE_HOT_MAX_VOCAB = 4096;
+
 export class TextTower {
   readonly tokenEmbed: tf.Variable; // [V, w]
   readonly pos: tf.Variable; // [1, T, w]
@@ -32,9 +35,12 @@ export class TextTower {
     const [B, T] = tokens.shape;
     const { vocabSize: V, width: w } = this.cfg;
     if (T !== this.cfg.contextLength) throw new Error(`context length ${T} ≠ config ${this.cfg.contextLength}`);
-    // int32 one-hot then cast (wasm's float32 oneHot is broken).
-    const oh = tf.cast(tf.oneHot(tf.reshape(tokens, [B * T]) as tf.Tensor1D, V), 'float32') as tf.Tensor2D;
-    let x = tf.reshape(matMul2d(oh, this.tokenEmbed as tf.Tensor2D), [B, T, w]) as tf.Tensor3D;
+    const flat = tf.reshape(tokens, [B * T]) as tf.Tensor1D;
+    // Small vocabularies: int32 one-hot then cast (wasm's float32 oneHot is broken) times E, whose
+    // gradient works on every backend. A CLIP vocabulary (49 408) would make that one-hot B·T·V
+    // floats: gather the rows instead.
+    const rows = V > ONE_HOT_MAX_VOCAB ? tf.gather(this.tokenEmbed, flat) : matMul2d(tf.cast(tf.oneHot(flat, V), 'float32') as tf.Tensor2D, this.tokenEmbed as tf.Tensor2D);
+    let x = tf.reshape(rows, [B, T, w]) as tf.Tensor3D;
     x = tf.add(x, this.pos) as tf.Tensor3D;
     for (const b of this.blocks) x = block(x, b, this.mask);
     const pick = tf.reshape(tf.cast(tf.oneHot(eot, T), 'float32'), [B, T, 1]);

@@ -38,6 +38,13 @@ export function normaliseClipText(text: string): string {
 
 export class ClipTokenizerError extends Error {}
 
+/** How a model stores its CLIP tokenizer (inside ModelWeights / a stored record). */
+export interface ClipTokenizerJSON {
+  type: 'clip-bpe';
+  vocab: Record<string, number>;
+  merges: [string, string][];
+}
+
 export interface ClipTokenizerFiles {
   /** token → id */
   vocab: Record<string, number>;
@@ -54,7 +61,7 @@ export class ClipTokenizer {
   private readonly cache = new Map<string, number[]>();
   private readonly encoder = new TextEncoder();
 
-  constructor(private readonly vocab: Record<string, number>, merges: readonly [string, string][], what = 'the tokenizer') {
+  constructor(private readonly vocab: Record<string, number>, private readonly merges: readonly [string, string][], what = 'the tokenizer') {
     merges.forEach(([a, b], r) => {
       const key = `${a} ${b}`;
       if (!this.ranks.has(key)) this.ranks.set(key, r);
@@ -87,6 +94,27 @@ export class ClipTokenizer {
     if (lines[0]?.startsWith('#version')) lines.shift();
     const merges = lines.filter((l) => l.trim() !== '').map((l, i) => parseMerge(l, `merges.txt line ${i + 1}`));
     return new ClipTokenizer(checkVocab(vocab, 'vocab.json'), merges, what);
+  }
+
+  static fromJSON(j: ClipTokenizerJSON): ClipTokenizer {
+    if (!j || j.type !== 'clip-bpe' || !Array.isArray(j.merges)) throw new ClipTokenizerError('not a stored CLIP tokenizer');
+    return new ClipTokenizer(checkVocab(j.vocab, 'the stored tokenizer'), j.merges.map((m, i) => parseMerge(m, `stored merge ${i}`)));
+  }
+
+  toJSON(): ClipTokenizerJSON {
+    return { type: 'clip-bpe', vocab: this.vocab, merges: this.merges.map(([a, b]) => [a, b]) };
+  }
+
+  /** encodeForModel for each text: tokens is B·contextLength (row-major), eot has B entries. */
+  encodeBatch(texts: readonly string[], contextLength: number): { tokens: Int32Array; eot: Int32Array } {
+    const tokens = new Int32Array(texts.length * contextLength);
+    const eot = new Int32Array(texts.length);
+    texts.forEach((t, i) => {
+      const r = this.encodeForModel(t, contextLength);
+      tokens.set(r.tokens, i * contextLength);
+      eot[i] = r.eot;
+    });
+    return { tokens, eot };
   }
 
   /** Ids of a text without the start and end tokens. */

@@ -158,12 +158,13 @@ function patchMatrix(x: Float32Array, w: number, p: number): Float32Array {
 /**
  * The checkpoint's tensors as ClipModel parameters (our name → values in our layout). Every tensor of
  * the file must be used (unknown keys are refused, known buffers skipped) and have the shape the
- * config implies; the error names the file and the tensor.
+ * config implies; the error names the file and the tensor. Shapes are ClipModel's.
  */
-export function mapCheckpoint(cfg: ClipCheckpointConfig, tensors: ReadonlyMap<string, CheckpointTensor>, file: string): Map<string, Float32Array> {
+export function mapCheckpoint(cfg: ClipCheckpointConfig, tensors: ReadonlyMap<string, CheckpointTensor>, file: string): Map<string, CheckpointTensor> {
   const { model } = cfg;
   const used = new Set<string>();
-  const out = new Map<string, Float32Array>();
+  const values = new Map<string, Float32Array>();
+  const out = { set: (name: string, v: Float32Array) => values.set(name, v) };
   const take = (name: string, shape: number[]): Float32Array => {
     const t = tensors.get(name);
     if (!t) throw new CheckpointError(`${file}: tensor "${name}" is missing`);
@@ -227,5 +228,26 @@ export function mapCheckpoint(cfg: ClipCheckpointConfig, tensors: ReadonlyMap<st
   out.set('logit_scale', take('logit_scale', []));
   const unknown = [...tensors.keys()].filter((k) => !used.has(k) && !IGNORED.some((re) => re.test(k)));
   if (unknown.length) throw new CheckpointError(`${file}: ${unknown.length} tensor${unknown.length === 1 ? '' : 's'} this loader does not know (${unknown.slice(0, 3).map((k) => `"${k}"`).join(', ')}${unknown.length > 3 ? ', …' : ''}): not a ${oc ? 'open_clip' : 'Hugging Face'} ViT CLIP it can read`);
-  return out;
+  const shaped = new Map<string, CheckpointTensor>();
+  for (const [name, v] of values) shaped.set(name, { shape: ourShape(name, model), values: v });
+  return shaped;
+}
+
+/** The shape ClipModel gives a parameter (src/model/imageTower.ts, textTower.ts, layers.ts). */
+function ourShape(name: string, m: ModelConfig): number[] {
+  const w = name.startsWith('img.') ? m.image.width : m.text.width;
+  const tower = name.startsWith('img.') ? m.image : m.text;
+  const hidden = Math.round(w * tower.mlpRatio);
+  if (name === 'logit_scale') return [];
+  if (name === 'img.patch.w') return [m.image.patchSize * m.image.patchSize * 3, w];
+  if (name === 'img.cls') return [1, 1, w];
+  if (name === 'img.pos') return [1, (m.image.imageSize / m.image.patchSize) ** 2 + 1, w];
+  if (name === 'txt.pos') return [1, m.text.contextLength, w];
+  if (name === 'txt.token_embed') return [m.text.vocabSize, w];
+  if (name.endsWith('proj.w') && !name.includes('.mlp.') && !name.includes('.attn.')) return [w, m.embedDim];
+  if (name.endsWith('.mlp.fc.w')) return [w, hidden];
+  if (name.endsWith('.mlp.fc.b')) return [hidden];
+  if (name.endsWith('.mlp.proj.w')) return [hidden, w];
+  if (name.endsWith('.w')) return [w, w];
+  return [w];
 }
