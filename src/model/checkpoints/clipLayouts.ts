@@ -163,8 +163,7 @@ function patchMatrix(x: Float32Array, w: number, p: number): Float32Array {
 export function mapCheckpoint(cfg: ClipCheckpointConfig, tensors: ReadonlyMap<string, CheckpointTensor>, file: string): Map<string, CheckpointTensor> {
   const { model } = cfg;
   const used = new Set<string>();
-  const values = new Map<string, Float32Array>();
-  const out = { set: (name: string, v: Float32Array) => values.set(name, v) };
+  const values = new Map<string, Float32Array>(); // our name → values in our layout
   const take = (name: string, shape: number[]): Float32Array => {
     const t = tensors.get(name);
     if (!t) throw new CheckpointError(`${file}: tensor "${name}" is missing`);
@@ -173,12 +172,12 @@ export function mapCheckpoint(cfg: ClipCheckpointConfig, tensors: ReadonlyMap<st
     return t.values;
   };
   const linear = (ours: string, name: string, inDim: number, outDim: number, bias = true) => {
-    out.set(`${ours}.w`, transpose(take(`${name}.weight`, [outDim, inDim]), outDim, inDim));
-    if (bias) out.set(`${ours}.b`, take(`${name}.bias`, [outDim]));
+    values.set(`${ours}.w`, transpose(take(`${name}.weight`, [outDim, inDim]), outDim, inDim));
+    if (bias) values.set(`${ours}.b`, take(`${name}.bias`, [outDim]));
   };
   const ln = (ours: string, name: string, w: number) => {
-    out.set(`${ours}.g`, take(`${name}.weight`, [w]));
-    out.set(`${ours}.b`, take(`${name}.bias`, [w]));
+    values.set(`${ours}.g`, take(`${name}.weight`, [w]));
+    values.set(`${ours}.b`, take(`${name}.bias`, [w]));
   };
   const blocks = (ours: string, prefix: string, w: number, layers: number, ratio: number) => {
     const hidden = Math.round(w * ratio);
@@ -191,8 +190,8 @@ export function mapCheckpoint(cfg: ClipCheckpointConfig, tensors: ReadonlyMap<st
         const inW = take(`${p}.attn.in_proj_weight`, [3 * w, w]);
         const inB = take(`${p}.attn.in_proj_bias`, [3 * w]);
         ['q', 'k', 'v'].forEach((k, j) => {
-          out.set(`${o}.attn.${k}.w`, transpose(inW.subarray(j * w * w, (j + 1) * w * w), w, w));
-          out.set(`${o}.attn.${k}.b`, inB.slice(j * w, (j + 1) * w));
+          values.set(`${o}.attn.${k}.w`, transpose(inW.subarray(j * w * w, (j + 1) * w * w), w, w));
+          values.set(`${o}.attn.${k}.b`, inB.slice(j * w, (j + 1) * w));
         });
         linear(`${o}.attn.out`, `${p}.attn.out_proj`, w, w);
         linear(`${o}.mlp.fc`, `${p}.mlp.c_fc`, w, hidden);
@@ -212,20 +211,20 @@ export function mapCheckpoint(cfg: ClipCheckpointConfig, tensors: ReadonlyMap<st
   const W = im.width;
   const g = im.imageSize / im.patchSize;
   const oc = cfg.layout === 'openclip';
-  out.set('img.patch.w', patchMatrix(take(oc ? 'visual.conv1.weight' : 'vision_model.embeddings.patch_embedding.weight', [W, 3, im.patchSize, im.patchSize]), W, im.patchSize));
-  out.set('img.cls', take(oc ? 'visual.class_embedding' : 'vision_model.embeddings.class_embedding', [W]));
-  out.set('img.pos', take(oc ? 'visual.positional_embedding' : 'vision_model.embeddings.position_embedding.weight', [g * g + 1, W]));
+  values.set('img.patch.w', patchMatrix(take(oc ? 'visual.conv1.weight' : 'vision_model.embeddings.patch_embedding.weight', [W, 3, im.patchSize, im.patchSize]), W, im.patchSize));
+  values.set('img.cls', take(oc ? 'visual.class_embedding' : 'vision_model.embeddings.class_embedding', [W]));
+  values.set('img.pos', take(oc ? 'visual.positional_embedding' : 'vision_model.embeddings.position_embedding.weight', [g * g + 1, W]));
   ln('img.ln_pre', oc ? 'visual.ln_pre' : 'vision_model.pre_layrnorm', W);
   blocks('img', oc ? 'visual.transformer' : 'vision_model.encoder', W, im.layers, im.mlpRatio);
   ln('img.ln_post', oc ? 'visual.ln_post' : 'vision_model.post_layernorm', W);
-  out.set('img.proj.w', oc ? take('visual.proj', [W, D]) : transpose(take('visual_projection.weight', [D, W]), D, W));
+  values.set('img.proj.w', oc ? take('visual.proj', [W, D]) : transpose(take('visual_projection.weight', [D, W]), D, W));
   const Wt = tx.width;
-  out.set('txt.token_embed', take(oc ? 'token_embedding.weight' : 'text_model.embeddings.token_embedding.weight', [tx.vocabSize, Wt]));
-  out.set('txt.pos', take(oc ? 'positional_embedding' : 'text_model.embeddings.position_embedding.weight', [tx.contextLength, Wt]));
+  values.set('txt.token_embed', take(oc ? 'token_embedding.weight' : 'text_model.embeddings.token_embedding.weight', [tx.vocabSize, Wt]));
+  values.set('txt.pos', take(oc ? 'positional_embedding' : 'text_model.embeddings.position_embedding.weight', [tx.contextLength, Wt]));
   blocks('txt', oc ? 'transformer' : 'text_model.encoder', Wt, tx.layers, tx.mlpRatio);
   ln('txt.ln_final', oc ? 'ln_final' : 'text_model.final_layer_norm', Wt);
-  out.set('txt.proj.w', oc ? take('text_projection', [Wt, D]) : transpose(take('text_projection.weight', [D, Wt]), D, Wt));
-  out.set('logit_scale', take('logit_scale', []));
+  values.set('txt.proj.w', oc ? take('text_projection', [Wt, D]) : transpose(take('text_projection.weight', [D, Wt]), D, Wt));
+  values.set('logit_scale', take('logit_scale', []));
   const unknown = [...tensors.keys()].filter((k) => !used.has(k) && !IGNORED.some((re) => re.test(k)));
   if (unknown.length) throw new CheckpointError(`${file}: ${unknown.length} tensor${unknown.length === 1 ? '' : 's'} this loader does not know (${unknown.slice(0, 3).map((k) => `"${k}"`).join(', ')}${unknown.length > 3 ? ', …' : ''}): not a ${oc ? 'open_clip' : 'Hugging Face'} ViT CLIP it can read`);
   const shaped = new Map<string, CheckpointTensor>();
