@@ -58,7 +58,7 @@ export function EmbeddingMap() {
     let stale = false;
     gapLabRequest<'projection'>({ type: 'project', ownerId: rec.ownerId, mode, basisStep })
       .then((r) => {
-        if (!stale) set({ projection: r.projection, projectionKey: rec.ownerId });
+        if (!stale) set({ projection: r.projection });
       })
       .catch((e: unknown) => reportError(e instanceof Error ? e.message : String(e), 'gap lab'));
     return () => {

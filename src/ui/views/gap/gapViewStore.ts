@@ -20,9 +20,8 @@ export interface GapViewState {
   yaw: number;
   pitch: number;
   playing: boolean;
-  /** The worker's projection of every recorded step, and what it was computed for. */
+  /** The worker's projection of every recorded step. */
   projection: Projection | null;
-  projectionKey: string;
   umap: UmapResult | null;
   umapProgress: { done: number; total: number; requestId: string } | null;
   set: (patch: Partial<Omit<GapViewState, 'set'>>) => void;
@@ -36,7 +35,6 @@ export const useGapView = create<GapViewState>((set) => ({
   pitch: 0.35,
   playing: false,
   projection: null,
-  projectionKey: '',
   umap: null,
   umapProgress: null,
   set: (patch) => set(patch),

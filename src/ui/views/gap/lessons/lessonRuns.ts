@@ -42,8 +42,6 @@ export class QueueStopped extends Error {
 
 let active: { stopped: boolean } | null = null;
 
-export const queueRunning = (): boolean => active !== null;
-
 /** Stops the queue and the run in the trainer. */
 export function stopQueue(): void {
   if (!active) return;
