@@ -6,7 +6,7 @@ import type { Batch } from '../data/batch';
 import { validateModelConfig, type ModelConfig } from './config';
 import { ImageTower } from './imageTower';
 import { l2Normalize } from './layers';
-import { ParamRegistry } from './params';
+import { ParamRegistry, type GivenValues } from './params';
 import { TextTower } from './textTower';
 
 export class ClipModel {
@@ -18,9 +18,10 @@ export class ClipModel {
   /** The value t is held at when the temperature is fixed (the initial t, or what setLogitScale set). */
   private fixedT: number;
 
-  constructor(readonly config: ModelConfig, readonly seed: number) {
+  /** `given`: start from these values (a loaded model) instead of the seeded init. */
+  constructor(readonly config: ModelConfig, readonly seed: number, given?: GivenValues) {
     validateModelConfig(config);
-    this.params = new ParamRegistry(seed);
+    this.params = new ParamRegistry(seed, given);
     this.image = new ImageTower(this.params, config.image, config.embedDim, config.activation);
     this.text = new TextTower(this.params, config.text, config.embedDim, config.activation);
     this.logitScale = this.params.add('logit_scale', [], { kind: 'constant', value: config.initLogitScale }, false) as tf.Variable<tf.Rank.R0>;

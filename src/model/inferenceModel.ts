@@ -48,30 +48,31 @@ export class InferenceModel {
     if (tokenizer.vocabSize !== w.config.model.text.vocabSize) {
       throw new ModelLoadError(`${w.name}: the tokenizer has ${tokenizer.vocabSize} ids, the text tower ${w.config.model.text.vocabSize}`);
     }
+    // The variables start from the given values (no random init held beside them: a ViT-B/32 is
+    // 150 M floats); the first problem is kept and reported once the model is built and freed.
+    const given = new Map(w.tensors.map((t) => [t.name, t]));
+    let problem: string | null = null;
+    const values = (name: string, shape: readonly number[]): Float32Array | null => {
+      const t = given.get(name);
+      const size = shape.reduce((a, b) => a * b, 1);
+      if (!t) problem ??= `tensor "${name}" is missing`;
+      else if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) problem ??= `tensor "${name}" has shape [${t.shape.join(', ')}], the config needs [${shape.join(', ')}]`;
+      else if (t.values.length !== size) problem ??= `tensor "${name}" has ${t.values.length} values, its shape [${shape.join(', ')}] needs ${size}`;
+      else return t.values;
+      return null;
+    };
     let model: ClipModel;
     try {
-      model = new ClipModel(w.config.model, w.config.seed);
+      model = new ClipModel(w.config.model, w.config.seed, values);
     } catch (e) {
       throw new ModelLoadError(`${w.name}: ${e instanceof Error ? e.message : String(e)}`);
     }
-    try {
-      const given = new Map(w.tensors.map((t) => [t.name, t]));
-      for (const p of model.params.params) {
-        const t = given.get(p.name);
-        if (!t) throw new ModelLoadError(`${w.name}: tensor "${p.name}" is missing`);
-        if (t.shape.length !== p.shape.length || t.shape.some((d, i) => d !== p.shape[i])) {
-          throw new ModelLoadError(`${w.name}: tensor "${p.name}" has shape [${t.shape.join(', ')}], the config needs [${p.shape.join(', ')}]`);
-        }
-        const size = p.shape.reduce((a, b) => a * b, 1);
-        if (t.values.length !== size) throw new ModelLoadError(`${w.name}: tensor "${p.name}" has ${t.values.length} values, its shape [${p.shape.join(', ')}] needs ${size}`);
-        tf.tidy(() => p.variable.assign(tf.tensor(t.values, p.shape, 'float32')));
-      }
-      const { tensors: _t, ...rest } = w;
-      return new InferenceModel(rest, model, tokenizer);
-    } catch (e) {
+    if (problem) {
       model.dispose();
-      throw e;
+      throw new ModelLoadError(`${w.name}: ${problem}`);
     }
+    const { tensors: _t, ...rest } = w;
+    return new InferenceModel(rest, model, tokenizer);
   }
 
   /** Unit text embeddings, n × D row-major. */

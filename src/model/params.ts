@@ -28,17 +28,21 @@ export function initValues(seed: number, name: string, size: number, init: Param
   return out;
 }
 
+/** Values to start a parameter from instead of its init (a model loaded from weights); null: use the init. */
+export type GivenValues = (name: string, shape: readonly number[]) => Float32Array | null;
+
 export class ParamRegistry {
   readonly params: Param[] = [];
   private byName = new Map<string, Param>();
 
-  constructor(readonly seed: number) {}
+  /** `given`: a loaded model's values, so that no random init is drawn and held beside them. */
+  constructor(readonly seed: number, private readonly given?: GivenValues) {}
 
   /** Create and register a trainable variable. Names must be unique within the registry. */
   add(name: string, shape: number[], init: ParamInit, decay: boolean): tf.Variable {
     if (this.byName.has(name)) throw new Error(`duplicate parameter name ${name}`);
     const size = shape.reduce((a, b) => a * b, 1);
-    const values = initValues(this.seed, name, size, init);
+    const values = this.given?.(name, shape) ?? initValues(this.seed, name, size, init);
     // No tfjs-level name: tfjs names are global, and several models may coexist.
     const variable = tf.tidy(() => tf.variable(tf.tensor(values, shape, 'float32'), true));
     const p: Param = { name, shape: [...shape], decay, variable };
