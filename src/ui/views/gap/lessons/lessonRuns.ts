@@ -6,6 +6,7 @@ import type { TrainConfig } from '../../../../config/types';
 import { withObjective } from '../../../../config/objectiveOf';
 import type { GapSnapshotMetrics } from '../../../../protocol/gap';
 import { beginRun } from '../../../applyReport';
+import { useErrors } from '../../../stores/errorsStore';
 import { useGap } from '../../../stores/gapStore';
 import { useModelsStore } from '../../../stores/modelsStore';
 import { useTelemetry } from '../../../stores/telemetryStore';
@@ -49,15 +50,20 @@ export function stopQueue(): void {
   send({ type: 'stop' });
 }
 
-/** Resolves when `ready()` holds after a store change (checked at once, too); rejects on stop or a run error. */
+/**
+ * Resolves when `ready()` holds after a store change (checked at once, too); rejects on stop, or on an
+ * error reported after the wait began (a state of 'error' left from before does not count).
+ */
 function until(ready: () => boolean, token: { stopped: boolean }): Promise<void> {
+  const lastBefore = useErrors.getState().errors.at(-1); // the list is capped: compare its newest entry, not its length
   return new Promise((resolve, reject) => {
     const check = () => {
       if (token.stopped) return finish(new QueueStopped());
-      if (useTelemetry.getState().status.state === 'error') return finish(new Error('The run failed: see the error above'));
+      const errors = useErrors.getState().errors;
+      if (errors.at(-1) !== lastBefore && useTelemetry.getState().status.state === 'error') return finish(new Error(`The run failed: ${errors.at(-1)!.message}`));
       if (ready()) finish(null);
     };
-    const unsubs = [useTelemetry.subscribe(check), useModelsStore.subscribe(check), useGap.subscribe(check)];
+    const unsubs = [useTelemetry.subscribe(check), useModelsStore.subscribe(check), useGap.subscribe(check), useErrors.subscribe(check)];
     const timer = setInterval(check, 500);
     const finish = (e: Error | null) => {
       unsubs.forEach((u) => u());
