@@ -5,7 +5,7 @@
 // corpus with accents and emoji, and the two special tokens.
 import { Tokenizer } from '@huggingface/tokenizers';
 import { describe, expect, it } from 'vitest';
-import { ClipTokenizer, ClipTokenizerError, byteToUnicode, CLIP_END, CLIP_START } from '../src/tokenizer/clipTokenizer';
+import { ClipTokenizer, ClipTokenizerError, byteToUnicode, mergePair, CLIP_PIECE, CLIP_END, CLIP_START } from '../src/tokenizer/clipTokenizer';
 
 const CORPUS = `a photo of a cat. a photo of the dog, sitting on a red sofa! two cats and three dogs play in the garden.
 Café crème brûlée, naïve façade: the chef's special is très bon. 🐱 meets 🐶 at 12:30 — they're friends; we've seen it.
@@ -16,7 +16,7 @@ function learnMerges(n: number): [string, string][] {
   const bytes = byteToUnicode();
   const enc = new TextEncoder();
   const words = new Map<string, number>();
-  for (const m of CORPUS.normalize('NFC').toLowerCase().matchAll(/'s|'t|'re|'ve|'m|'ll|'d|\p{L}+|\p{N}|[^\s\p{L}\p{N}]+/gu)) words.set(m[0], (words.get(m[0]) ?? 0) + 1);
+  for (const m of CORPUS.normalize('NFC').toLowerCase().matchAll(CLIP_PIECE)) words.set(m[0], (words.get(m[0]) ?? 0) + 1);
   let split = [...words].map(([w, c]) => {
     const s = Array.from(enc.encode(w), (b) => bytes[b]!);
     s[s.length - 1] += '</w>';
@@ -32,16 +32,7 @@ function learnMerges(n: number): [string, string][] {
     if (!best) break;
     const [a, b] = best.split(' ') as [string, string];
     merges.push([a, b]);
-    split = split.map(({ s, c }) => {
-      const t: string[] = [];
-      for (let i = 0; i < s.length; i++) {
-        if (i + 1 < s.length && s[i] === a && s[i + 1] === b) {
-          t.push(a + b);
-          i++;
-        } else t.push(s[i]!);
-      }
-      return { s: t, c };
-    });
+    split = split.map(({ s, c }) => ({ s: mergePair(s, a, b), c }));
   }
   return merges;
 }

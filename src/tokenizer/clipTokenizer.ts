@@ -29,7 +29,7 @@ export function byteToUnicode(): string[] {
   return table;
 }
 
-const PIECE = /'s|'t|'re|'ve|'m|'ll|'d|\p{L}+|\p{N}|[^\s\p{L}\p{N}]+/gu;
+export const CLIP_PIECE = /'s|'t|'re|'ve|'m|'ll|'d|\p{L}+|\p{N}|[^\s\p{L}\p{N}]+/gu;
 
 /** NFC, whitespace runs collapsed to one space, lower case (the files' normaliser). */
 export function normaliseClipText(text: string): string {
@@ -125,7 +125,7 @@ export class ClipTokenizer {
     for (const part of text.split(specials)) {
       if (part === CLIP_START) out.push(this.startId);
       else if (part === CLIP_END) out.push(this.endId);
-      else if (part) for (const m of normaliseClipText(part).matchAll(PIECE)) out.push(...this.piece(m[0]));
+      else if (part) for (const m of normaliseClipText(part).matchAll(CLIP_PIECE)) out.push(...this.piece(m[0]));
     }
     return out;
   }
@@ -154,17 +154,7 @@ export class ClipTokenizer {
         if (r !== undefined && r < bestRank) (bestRank = r), (best = i);
       }
       if (best < 0) break;
-      const a = symbols[best]!;
-      const b = symbols[best + 1]!;
-      // Merge every occurrence of this pair, left to right (as the reference BPE does).
-      const next: string[] = [];
-      for (let i = 0; i < symbols.length; i++) {
-        if (i + 1 < symbols.length && symbols[i] === a && symbols[i + 1] === b) {
-          next.push(a + b);
-          i++;
-        } else next.push(symbols[i]!);
-      }
-      symbols.splice(0, symbols.length, ...next);
+      symbols.splice(0, symbols.length, ...mergePair(symbols, symbols[best]!, symbols[best + 1]!));
     }
     const ids = symbols.map((s) => {
       const id = this.vocab[s];
@@ -174,6 +164,18 @@ export class ClipTokenizer {
     if (this.cache.size < 50_000) this.cache.set(word, ids);
     return ids;
   }
+}
+
+/** Every occurrence of the adjacent pair (a, b) merged into one symbol, left to right (as the reference BPE does). */
+export function mergePair(symbols: readonly string[], a: string, b: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < symbols.length; i++) {
+    if (i + 1 < symbols.length && symbols[i] === a && symbols[i + 1] === b) {
+      out.push(a + b);
+      i++;
+    } else out.push(symbols[i]!);
+  }
+  return out;
 }
 
 function escape(s: string): string {

@@ -1,3 +1,4 @@
+import { useContainerWidth, prepareCanvas } from '../canvas';
 import { useEffect, useRef, useState, type MouseEvent } from 'react';
 import { chartPng, exportFileName, matrixCsv } from '../chartExport';
 import { downloadBlob } from '../download';
@@ -52,15 +53,8 @@ function layoutFor(width: number, n: number): Layout {
 }
 
 function draw(canvas: HTMLCanvasElement, sim: SimilaritySnapshot, L: Layout): void {
-  const dpr = window.devicePixelRatio || 1;
-  canvas.width = Math.round(L.width * dpr);
-  canvas.height = Math.round(L.height * dpr);
-  canvas.style.width = `${L.width}px`;
-  canvas.style.height = `${L.height}px`;
-  const ctx = canvas.getContext('2d');
+  const ctx = prepareCanvas(canvas, L.width, L.height);
   if (!ctx) return;
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  ctx.clearRect(0, 0, L.width, L.height);
   const { n, values, captions } = sim;
   const x0 = L.labelW;
   const y0 = L.top;
@@ -96,18 +90,10 @@ function draw(canvas: HTMLCanvasElement, sim: SimilaritySnapshot, L: Layout): vo
 
 export function SimilarityHeatmap() {
   const sim = useTelemetry((s) => s.similarity);
-  const wrapRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  const [width, setWidth] = useState(480);
+  const [wrapRef, width] = useContainerWidth(480, 200);
   const [hover, setHover] = useState<{ i: number; j: number; x: number; y: number } | null>(null);
 
-  useEffect(() => {
-    const el = wrapRef.current;
-    if (!el) return;
-    const ro = new ResizeObserver(() => setWidth(Math.max(200, Math.floor(el.clientWidth))));
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
 
   const layout = sim ? layoutFor(width, sim.n) : null;
 

@@ -1,5 +1,6 @@
 // Histograms of cosines at the step on the timeline (computed by the gap-lab worker): true pairs,
 // negatives (an image with another image's caption), image–image and caption–caption.
+import { useContainerWidth, prepareCanvas } from '../../canvas';
 import { useEffect, useRef, useState } from 'react';
 import { COSINE_KINDS, type CosineHistograms, type CosineKind } from '../../../lab/cosineHistograms';
 import { toCsv } from '../../chartExport';
@@ -19,19 +20,11 @@ export function CosineHistogramsChart() {
   const snap = rec?.snapshots[selected ?? (rec?.snapshots.length ?? 0) - 1];
   const [hist, setHist] = useState<{ key: string; h: CosineHistograms } | null>(null);
   const scheme = useColourScheme();
-  const wrapRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  const [width, setWidth] = useState(480);
+  const [wrapRef, width] = useContainerWidth(480, 200);
   const H = 190;
   const key = rec && snap ? `${rec.ownerId}:${snap.step}` : '';
 
-  useEffect(() => {
-    const el = wrapRef.current;
-    if (!el) return;
-    const ro = new ResizeObserver(() => setWidth(Math.max(200, Math.floor(el.clientWidth))));
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
 
   useEffect(() => {
     if (!rec || !snap || hist?.key === key) return;
@@ -51,16 +44,8 @@ export function CosineHistogramsChart() {
 
   const h = hist?.h;
   useEffect(() => {
-    const c = canvasRef.current;
-    const ctx = c?.getContext('2d');
-    if (!c || !ctx) return;
-    const dpr = window.devicePixelRatio || 1;
-    c.width = Math.round(width * dpr);
-    c.height = Math.round(H * dpr);
-    c.style.width = `${width}px`;
-    c.style.height = `${H}px`;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, width, H);
+    const ctx = prepareCanvas(canvasRef.current, width, H);
+    if (!ctx) return;
     if (!h) return;
     const left = 8;
     const bottom = 18;

@@ -1,6 +1,7 @@
 // The live embedding map: the probe pairs of the step on the timeline, projected by the gap-lab
 // worker (PCA 2-D, the 3-D sphere, or UMAP on demand), drawn on a canvas. Hover names a pair
 // (caption, thumbnail, its cosine); drag rotates the sphere.
+import { useContainerWidth, prepareCanvas } from '../../canvas';
 import { useEffect, useMemo, useRef, useState, type PointerEvent } from 'react';
 import { toCsv } from '../../chartExport';
 import { fmtFixed, fmtPct, truncate } from '../../format';
@@ -29,11 +30,10 @@ export function EmbeddingMap() {
   const selected = useGap((s) => s.selected);
   const { mode, basis, showLines, yaw, pitch, projection, umap, umapProgress, set } = useGapView();
   const scheme = useColourScheme();
-  const wrapRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const screenRef = useRef<Float32Array>(new Float32Array(0));
   const dragRef = useRef<{ x: number; y: number } | null>(null);
-  const [width, setWidth] = useState(520);
+  const [wrapRef, width] = useContainerWidth(520, 240);
   const [hover, setHover] = useState<{ pair: number; x: number; y: number } | null>(null);
 
   const snapshots = rec?.snapshots ?? [];
@@ -42,13 +42,6 @@ export function EmbeddingMap() {
   const probe = rec?.probe ?? null;
   const basisStep = basis === 'perStep' ? 'perStep' : basis === 'first' ? (snapshots[0]?.step ?? 0) : (snapshots.at(-1)?.step ?? 0);
 
-  useEffect(() => {
-    const el = wrapRef.current;
-    if (!el) return;
-    const ro = new ResizeObserver(() => setWidth(Math.max(240, Math.floor(el.clientWidth))));
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
 
   // The worker projects every recorded step whenever a step arrives or the mode or basis changes.
   useEffect(() => {
@@ -85,15 +78,8 @@ export function EmbeddingMap() {
     mode === 'umap' ? ['UMAP 1 ↔, UMAP 2 ↕'] : projStep ? projStep.explained.slice(0, mode === 'sphere3' ? 3 : 2).map((e, i) => `axis ${i + 1}: ${fmtPct(e, 0)} of the ${mode === 'sphere3' ? 'second moment' : 'variance'}`) : [];
 
   useEffect(() => {
-    const c = canvasRef.current;
-    const ctx = c?.getContext('2d');
-    if (!c || !ctx) return;
-    const dpr = window.devicePixelRatio || 1;
-    c.width = Math.round(width * dpr);
-    c.height = Math.round(height * dpr);
-    c.style.width = `${width}px`;
-    c.style.height = `${height}px`;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    const ctx = prepareCanvas(canvasRef.current, width, height);
+    if (!ctx) return;
     const bg = cssColour('--inset', '#0f1420');
     if (!frame) {
       ctx.fillStyle = bg;
@@ -198,7 +184,7 @@ export function EmbeddingMap() {
           ))}
         </span>
         {mode !== 'umap' ? (
-          <label className="inline-field">
+          <label className="field-inline">
             axes fitted on
             <select value={basis} onChange={(e) => set({ basis: e.target.value as typeof basis })} aria-label="Axes fitted on">
               <option value="newest">the newest step</option>
@@ -207,7 +193,7 @@ export function EmbeddingMap() {
             </select>
           </label>
         ) : umapProgress ? (
-          <span className="inline-field">
+          <span className="field-inline">
             UMAP {fmtPct(umapProgress.done / Math.max(1, umapProgress.total), 0)}
             <button type="button" className="btn btn-small" onClick={() => cancelGapLab(umapProgress.requestId)}>
               Cancel
@@ -218,7 +204,7 @@ export function EmbeddingMap() {
             {umap && snap && umap.step === snap.step && umap.ownerId === rec?.ownerId ? `Recompute UMAP of step ${snap.step}` : `Compute UMAP of step ${snap?.step ?? '–'}`}
           </button>
         )}
-        <label className="inline-field">
+        <label className="field-inline">
           <input type="checkbox" checked={showLines} onChange={(e) => set({ showLines: e.target.checked })} /> pair lines
         </label>
         <span className="legend-chip">

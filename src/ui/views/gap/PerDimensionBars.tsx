@@ -1,6 +1,7 @@
 // The per-dimension gap |mean u_d − mean v_d| of the step on the timeline, one bar per embedding
 // dimension, the largest named: a gap carried by a few dimensions shows as a few tall bars.
-import { useEffect, useRef, useState } from 'react';
+import { useContainerWidth, prepareCanvas } from '../../canvas';
+import { useEffect, useRef } from 'react';
 import { toCsv } from '../../chartExport';
 import { fmtFixed } from '../../format';
 import { shownRecording, useGap } from '../../stores/gapStore';
@@ -21,32 +22,16 @@ export function PerDimensionBars() {
   const selected = useGap((s) => s.selected);
   const snap = rec?.snapshots[selected ?? (rec?.snapshots.length ?? 0) - 1];
   const scheme = useColourScheme();
-  const wrapRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  const [width, setWidth] = useState(480);
+  const [wrapRef, width] = useContainerWidth(480, 200);
   const H = 170;
 
-  useEffect(() => {
-    const el = wrapRef.current;
-    if (!el) return;
-    const ro = new ResizeObserver(() => setWidth(Math.max(200, Math.floor(el.clientWidth))));
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
 
   const per = snap?.metrics.perDimension;
   const top = per ? topIndices(per, TOP_DIMENSIONS) : [];
   useEffect(() => {
-    const c = canvasRef.current;
-    const ctx = c?.getContext('2d');
-    if (!c || !ctx) return;
-    const dpr = window.devicePixelRatio || 1;
-    c.width = Math.round(width * dpr);
-    c.height = Math.round(H * dpr);
-    c.style.width = `${width}px`;
-    c.style.height = `${H}px`;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, width, H);
+    const ctx = prepareCanvas(canvasRef.current, width, H);
+    if (!ctx) return;
     if (!per) return;
     const d = per.length;
     const left = 36;

@@ -56,7 +56,7 @@ export function ConeLesson() {
       rows={rows}
     >
       <div className="lesson-controls">
-        <label className="inline-field">
+        <label className="field-inline">
           seeds
           <input className="lesson-seeds" value={seedsText} onChange={(e) => setSeedsText(e.target.value)} aria-label="Seeds" />
         </label>

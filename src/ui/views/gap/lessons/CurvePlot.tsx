@@ -1,6 +1,7 @@
 // A small canvas plot of a few curves over a shared x (the lessons' figures), with a marker line,
 // its legend, and PNG and CSV exports.
-import { useEffect, useRef, useState } from 'react';
+import { useContainerWidth, prepareCanvas } from '../../../canvas';
+import { useEffect, useRef } from 'react';
 import { toCsv } from '../../../chartExport';
 import { fmtNum } from '../../../format';
 import { cssColour, useColourScheme } from '../../../theme';
@@ -26,30 +27,14 @@ export interface CurvePlotProps {
 }
 
 export function CurvePlot({ title, x, curves, xLabel, yLabel, markers = [], height = 200, testId }: CurvePlotProps) {
-  const wrapRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  const [width, setWidth] = useState(420);
+  const [wrapRef, width] = useContainerWidth(420, 220);
   const scheme = useColourScheme();
 
-  useEffect(() => {
-    const el = wrapRef.current;
-    if (!el) return;
-    const ro = new ResizeObserver(() => setWidth(Math.max(220, Math.floor(el.clientWidth))));
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
 
   useEffect(() => {
-    const c = canvasRef.current;
-    const ctx = c?.getContext('2d');
-    if (!c || !ctx) return;
-    const dpr = window.devicePixelRatio || 1;
-    c.width = Math.round(width * dpr);
-    c.height = Math.round(height * dpr);
-    c.style.width = `${width}px`;
-    c.style.height = `${height}px`;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, width, height);
+    const ctx = prepareCanvas(canvasRef.current, width, height);
+    if (!ctx) return;
     if (x.length < 2) return;
     const L = 48;
     const R = 8;

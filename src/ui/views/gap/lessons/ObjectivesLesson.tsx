@@ -10,8 +10,7 @@ import { useHistory } from '../../../stores/historyStore';
 import { useSettings } from '../../../stores/settingsStore';
 import { CurvePlot } from './CurvePlot';
 import { LessonCard } from './LessonCard';
-import { runQueue, type QueueProgress } from './lessonRuns';
-import { QueueLine, StepsField, lessonConfig } from './queueParts';
+import { QueueControl, StepsField, lessonConfig, useLessonQueue } from './queueParts';
 
 export const COMPARED_OBJECTIVES: readonly ObjectiveKind[] = ['clip', 'pospair', 'siglip', 'cyclip'];
 
@@ -27,8 +26,7 @@ export function ObjectivesLesson() {
   const runs = useHistory((s) => s.runs);
   useHistory((s) => s.runsVersion);
   const [steps, setSteps] = useState(200);
-  const [progress, setProgress] = useState<QueueProgress | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { progress, error, start } = useLessonQueue();
 
   // The newest finished run of each objective at `steps` steps with gap metrics in its last evaluation.
   const latest = COMPARED_OBJECTIVES.map((kind) => {
@@ -39,11 +37,8 @@ export function ObjectivesLesson() {
   const found = latest.filter((x) => x.ev);
 
   const run = () => {
-    setError(null);
     const specs = COMPARED_OBJECTIVES.map((kind) => ({ label: OBJECTIVE_NAMES[kind], config: { ...lessonConfig(base, steps), objective: defaultObjective(kind) } }));
-    runQueue(specs, setProgress)
-      .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)))
-      .finally(() => setProgress(null));
+    start(specs, () => {}); // the table reads the run history
   };
 
   const rows = latest.map((x) => ({
@@ -68,14 +63,7 @@ export function ObjectivesLesson() {
     >
       <div className="lesson-controls">
         <StepsField value={steps} onChange={setSteps} disabled={progress !== null} />
-        {progress ? (
-          <QueueLine progress={progress} />
-        ) : (
-          <button type="button" className="btn btn-primary" onClick={run}>
-            Train the 4 objectives
-          </button>
-        )}
-        {error ? <span className="error-text">{error}</span> : null}
+        <QueueControl progress={progress} error={error} label="Train the 4 objectives" onRun={run} />
       </div>
       {found.length ? (
         <>

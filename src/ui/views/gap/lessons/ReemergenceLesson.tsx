@@ -7,36 +7,28 @@ import { fmtFixed } from '../../../format';
 import { useSettings } from '../../../stores/settingsStore';
 import { CurvePlot } from './CurvePlot';
 import { LessonCard } from './LessonCard';
-import { runQueue, type LessonRunResult, type QueueProgress } from './lessonRuns';
-import { QueueLine, StepsField, lessonConfig } from './queueParts';
+import type { LessonRunResult } from './lessonRuns';
+import { QueueControl, StepsField, lessonConfig, useLessonQueue, withFixedTemperature } from './queueParts';
 
 export function ReemergenceLesson() {
   const base = useSettings((s) => s.config);
   const [steps, setSteps] = useState(300);
   const [fixedTau, setFixedTau] = useState(true);
-  const [progress, setProgress] = useState<QueueProgress | null>(null);
+  const { progress, error, start } = useLessonQueue();
   const [results, setResults] = useState<LessonRunResult[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
 
   const run = () => {
-    setError(null);
     const make = (align: boolean) => {
       const c = { ...lessonConfig(base, steps), alignTowersAtInit: align };
-      if (fixedTau) c.model = { ...c.model, initLogitScale: Math.log(100), maxLogitScale: Math.max(c.model.maxLogitScale, Math.log(100)), learnLogitScale: false };
-      return c;
+      return fixedTau ? withFixedTemperature(c, 1 / 100) : c;
     };
-    const aligned = make(true);
-    const plain = make(false);
-    runQueue(
+    start(
       [
-        { label: 'gap removed at init', config: aligned },
-        { label: 'as initialised', config: plain },
+        { label: 'gap removed at init', config: make(true) },
+        { label: 'as initialised', config: make(false) },
       ],
-      setProgress,
-    )
-      .then(setResults)
-      .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)))
-      .finally(() => setProgress(null));
+      setResults,
+    );
   };
   const a = results?.[0];
   const p = results?.[1];
@@ -64,17 +56,10 @@ export function ReemergenceLesson() {
     >
       <div className="lesson-controls">
         <StepsField value={steps} onChange={setSteps} disabled={progress !== null} />
-        <label className="inline-field">
+        <label className="field-inline">
           <input type="checkbox" checked={fixedTau} disabled={progress !== null} onChange={(e) => setFixedTau(e.target.checked)} /> temperature fixed at 1/100
         </label>
-        {progress ? (
-          <QueueLine progress={progress} />
-        ) : (
-          <button type="button" className="btn btn-primary" onClick={run}>
-            Train both runs
-          </button>
-        )}
-        {error ? <span className="error-text">{error}</span> : null}
+        <QueueControl progress={progress} error={error} label="Train both runs" onRun={run} />
       </div>
       {results ? (
         <CurvePlot

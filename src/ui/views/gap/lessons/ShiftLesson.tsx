@@ -105,7 +105,7 @@ export function ShiftLesson() {
             ]}
             markers={[{ x: sw.deltas[at] ?? 0, colour: cssColour('--text', '#dbe2ee') }]}
           />
-          <label className="inline-field">
+          <label className="field-inline">
             δ
             <input type="range" min={0} max={sw.deltas.length - 1} value={at} onChange={(e) => setAt(Number(e.target.value))} aria-label="Shift δ" />
             <span className="num">

@@ -2,6 +2,7 @@
 // mismatched; texts lifted to latitude Δθ. Loss curves at s = 100, 5, 1 and without the mismatch,
 // a slider for Δθ with the points drawn on the sphere, and a live optimiser of Δθ (gradient descent
 // on the loss at the chosen scale). Tiny float64 maths: it runs on the main thread in microseconds.
+import { prepareCanvas } from '../../../canvas';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { sphereLoss, sphereLossCurve, spherePairs } from '../../../../lab/sphereLesson';
 import { fmtFixed } from '../../../format';
@@ -21,16 +22,9 @@ function SphereSketch({ deltaDeg }: { deltaDeg: number }) {
   const ref = useRef<HTMLCanvasElement>(null);
   const scheme = useColourScheme();
   useEffect(() => {
-    const c = ref.current;
-    const ctx = c?.getContext('2d');
-    if (!c || !ctx) return;
     const S = 200;
-    const dpr = window.devicePixelRatio || 1;
-    c.width = S * dpr;
-    c.height = S * dpr;
-    c.style.width = `${S}px`;
-    c.style.height = `${S}px`;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    const ctx = prepareCanvas(ref.current, S, S);
+    if (!ctx) return;
     const { u, v, n } = spherePairs(deltaDeg);
     // (x, y, z) of the lesson → screen axes with z up
     const pts = new Float32Array(2 * n * 3);
@@ -122,7 +116,7 @@ export function SphereLesson() {
           <div className="lesson-controls">
             <SphereSketch deltaDeg={delta} />
             <div className="lesson-sliders">
-              <label className="inline-field">
+              <label className="field-inline">
                 Δθ
                 <input type="range" min={-90} max={90} step={0.5} value={delta} aria-label="Latitude shift" onChange={(e) => setDelta(Number(e.target.value))} />
                 <span className="num">{delta.toFixed(1)}°</span>
@@ -130,7 +124,7 @@ export function SphereLesson() {
               <div className="muted">
                 loss here: {SCALES.map((s) => `s = ${s}: ${fmtFixed(sphereLoss(delta, s), 3)}`).join(' · ')}
               </div>
-              <label className="inline-field">
+              <label className="field-inline">
                 optimise at s =
                 <select value={scale} onChange={(e) => setScale(Number(e.target.value))} aria-label="Optimiser scale">
                   {SCALES.map((s) => (

@@ -5,8 +5,8 @@ import { fmtFixed } from '../../../format';
 import { useSettings } from '../../../stores/settingsStore';
 import { CurvePlot } from './CurvePlot';
 import { LessonCard } from './LessonCard';
-import { runQueue, type LessonRunResult, type QueueProgress } from './lessonRuns';
-import { QueueLine, StepsField, lessonConfig } from './queueParts';
+import type { LessonRunResult } from './lessonRuns';
+import { QueueControl, StepsField, lessonConfig, useLessonQueue, withFixedTemperature } from './queueParts';
 
 /** Liang et al.'s fine-tuning of CLIP on COCO at a fixed τ: the gap at the end (methods.md). */
 export const PAPER_TEMPERATURE_GAP: Record<string, number> = { '1': 0.2384, '1/10': 0.3028, '1/20': 0.5524, '1/30': 0.6352, '1/50': 0.7961, '1/100': 1.0006 };
@@ -28,24 +28,14 @@ export function TemperatureLesson() {
   const base = useSettings((s) => s.config);
   const [text, setText] = useState('1, 1/10, 1/30, 1/100');
   const [steps, setSteps] = useState(200);
-  const [progress, setProgress] = useState<QueueProgress | null>(null);
+  const { progress, error, start } = useLessonQueue();
   const [results, setResults] = useState<(LessonRunResult & { tau: number; tauLabel: string })[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const temps = parseTemperatures(text);
 
   const run = () => {
     if (!temps) return;
-    setError(null);
-    const specs = temps.map(({ label, tau }) => {
-      const c = lessonConfig(base, steps);
-      const t = Math.log(1 / tau);
-      c.model = { ...c.model, initLogitScale: Math.max(0, t), maxLogitScale: Math.min(10, Math.max(c.model.maxLogitScale, t)), learnLogitScale: false };
-      return { label: `τ = ${label}`, config: c };
-    });
-    runQueue(specs, setProgress)
-      .then((r) => setResults(r.map((x, i) => ({ ...x, tau: temps[i]!.tau, tauLabel: temps[i]!.label }))))
-      .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)))
-      .finally(() => setProgress(null));
+    const specs = temps.map(({ label, tau }) => ({ label: `τ = ${label}`, config: withFixedTemperature(lessonConfig(base, steps), tau) }));
+    start(specs, (r) => setResults(r.map((x, i) => ({ ...x, tau: temps[i]!.tau, tauLabel: temps[i]!.label }))));
   };
 
   const rows = (results ?? temps?.map((t) => ({ tauLabel: t.label, tau: t.tau, metrics: null as LessonRunResult['metrics'] | null, zeroShot: NaN })) ?? []).map((r) => {
@@ -72,20 +62,13 @@ export function TemperatureLesson() {
       rows={rows}
     >
       <div className="lesson-controls">
-        <label className="inline-field">
+        <label className="field-inline">
           τ
           <input className="lesson-seeds" value={text} onChange={(e) => setText(e.target.value)} aria-label="Temperatures" disabled={progress !== null} />
         </label>
         <StepsField value={steps} onChange={setSteps} disabled={progress !== null} />
-        {progress ? (
-          <QueueLine progress={progress} />
-        ) : (
-          <button type="button" className="btn btn-primary" disabled={!temps} onClick={run}>
-            Train {temps?.length ?? 0} runs
-          </button>
-        )}
+        <QueueControl progress={progress} error={error} label={`Train ${temps?.length ?? 0} runs`} disabled={!temps} onRun={run} />
         {!temps ? <span className="error-text">Temperatures as numbers or fractions (1/30), up to 10.</span> : null}
-        {error ? <span className="error-text">{error}</span> : null}
       </div>
       {results ? (
         <>
