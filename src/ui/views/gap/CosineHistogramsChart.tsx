@@ -9,7 +9,7 @@ import { gapLabRequest, syncRecording } from '../../gapLabClient';
 import { reportError } from '../../stores/errorsStore';
 import { shownRecording, useGap } from '../../stores/gapStore';
 import { cssColour, useColourScheme } from '../../theme';
-import { FigureExports } from './FigureExports';
+import { FigureExports, FigureLegend } from './FigureExports';
 
 const KIND_LABEL: Record<CosineKind, string> = { pairs: 'true pairs u_i·v_i', negatives: 'negatives u_i·v_j', imageImage: 'image–image', textText: 'caption–caption' };
 const KIND_COLOUR: Record<CosineKind, string> = { pairs: '#4fc08d', negatives: '#ef5b6b', imageImage: '#f0a35b', textText: '#5b8def' };
@@ -104,13 +104,7 @@ export function CosineHistogramsChart() {
       <div ref={wrapRef}>
         <canvas ref={canvasRef} role="img" aria-label="Cosine histograms" />
       </div>
-      <div className="gap-legend">
-        {legend.map((l) => (
-          <span key={l.label} className="legend-chip">
-            <span className="swatch" style={{ background: l.colour }} /> {l.label}
-          </span>
-        ))}
-      </div>
+      <FigureLegend items={legend} />
     </section>
   );
 }

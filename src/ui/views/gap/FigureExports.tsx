@@ -1,5 +1,5 @@
-// PNG and CSV links for a figure drawn on a canvas: the PNG is the canvas with the figure's title
-// and legend (chartPng), the CSV the numbers behind it.
+// PNG and CSV links for a figure drawn on a canvas (the PNG is the canvas with the figure's title and
+// legend, chartPng; the CSV the numbers behind it), and the legend shown under such a figure.
 import { chartPng, exportFileName, type PngLegendItem } from '../../chartExport';
 import { downloadBlob } from '../../download';
 import { reportError } from '../../stores/errorsStore';
@@ -35,5 +35,18 @@ export function FigureExports({ title, canvas, csv, legend = [], disabled }: Fig
         PNG
       </button>
     </span>
+  );
+}
+
+/** The figure's legend on the page (the same items the PNG draws). */
+export function FigureLegend({ items }: { items: readonly PngLegendItem[] }) {
+  return (
+    <div className="gap-legend">
+      {items.map((l) => (
+        <span key={l.label} className="legend-chip">
+          <span className="swatch" style={{ background: l.colour }} /> {l.label}
+        </span>
+      ))}
+    </div>
   );
 }

@@ -5,7 +5,7 @@ import { useEffect, useRef } from 'react';
 import { toCsv } from '../../../chartExport';
 import { fmtNum } from '../../../format';
 import { cssColour, useColourScheme } from '../../../theme';
-import { FigureExports } from '../FigureExports';
+import { FigureExports, FigureLegend } from '../FigureExports';
 
 export interface Curve {
   label: string;
@@ -124,13 +124,7 @@ export function CurvePlot({ title, x, curves, xLabel, yLabel, markers = [], heig
       <div ref={wrapRef}>
         <canvas ref={canvasRef} role="img" aria-label={title} />
       </div>
-      <div className="gap-legend">
-        {legend.map((l) => (
-          <span key={l.label} className="legend-chip">
-            <span className="swatch" style={{ background: l.colour }} /> {l.label}
-          </span>
-        ))}
-      </div>
+      <FigureLegend items={legend} />
     </figure>
   );
 }
