@@ -116,7 +116,7 @@ describe('bad checkpoints are refused, naming the file and the problem', () => {
     const tensors = await readTensors(join(ROOT, model, 'openclip', 'open_clip_model.safetensors'));
     const cfg = configOf(model, 'openclip');
     const wider = { ...cfg, model: { ...cfg.model, embedDim: cfg.model.embedDim * 2 } };
-    expect(() => mapCheckpoint(wider, tensors, 'm.safetensors')).toThrow(/m\.safetensors: tensor "visual\.proj" has shape \[64, 32\], the config needs \[64, 64\]/);
+    expect(() => mapCheckpoint(wider, new Map(tensors), 'm.safetensors')).toThrow(/m\.safetensors: tensor "visual\.proj" has shape \[64, 32\], the config needs \[64, 64\]/);
     const missing = new Map(tensors);
     missing.delete('ln_final.bias');
     expect(() => mapCheckpoint(cfg, missing, 'm.safetensors')).toThrow(/tensor "ln_final\.bias" is missing/);

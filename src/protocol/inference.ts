@@ -7,7 +7,7 @@
 import type { GapProbeSet, GapSnapshot } from './gap';
 import type { BackendChoice, TrainConfig } from '../config/types';
 import type { ModelWeights } from '../model/modelWeights';
-import type { BackendInfo } from './trainer';
+import type { BackendInfo, ModelSummary } from './trainer';
 import type { Request } from './requests';
 
 export type { ModelWeights };
@@ -41,6 +41,12 @@ export type InferenceCommand =
    * of its architecture, one per seed (the cone lesson). Answered by a GapRecordReport.
    */
   | ({ type: 'gapRecord'; datasetId: string; seeds: number[] } & Request)
+  /**
+   * Reads a CLIP checkpoint folder (Hugging Face or open_clip layout: its picked or dropped files),
+   * checks it and stores it in the library (load it then like any stored model). Progress as 'import' jobs; cancellable.
+   * Answered by a ClipImportedReport, or an error naming the file and the problem (nothing stored).
+   */
+  | ({ type: 'importClip'; files: File[]; name: string } & Request)
   /** Stops the job of `requestId` at its next chunk (it answers with an error "cancelled"). */
   | { type: 'cancel'; requestId: string };
 
@@ -69,6 +75,15 @@ export interface LoadedModelInfo {
   imageSize: number;
   embedDim: number;
   loadMs: number;
+}
+
+export interface ClipImportedReport extends Request {
+  type: 'clipImported';
+  /** The new library entry. */
+  model: ModelSummary;
+  /** Milliseconds reading and converting the files, and writing them to storage. */
+  readMs: number;
+  writeMs: number;
 }
 
 export interface ModelLoadedReport extends Request {
@@ -223,7 +238,7 @@ export interface SuiteReport extends Request {
 
 export interface InferenceProgressReport extends Request {
   type: 'progress';
-  job: 'index' | 'evaluate' | 'load';
+  job: 'index' | 'evaluate' | 'load' | 'import';
   done: number;
   total: number;
   message: string;
@@ -244,6 +259,7 @@ export interface InferenceErrorReport {
 }
 
 export type InferenceReport =
+  | ClipImportedReport
   | GapRecordReport
   | InferenceBackendReport
   | ModelLoadedReport

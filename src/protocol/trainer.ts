@@ -47,11 +47,30 @@ export interface BackendInfo {
 
 
 /** A saved model or run in the browser's storage (the Models library). */
+/** Where a model of kind 'clip' came from: a CLIP checkpoint folder read from disk. */
+export interface ClipOrigin {
+  layout: 'hf' | 'openclip';
+  /** ViT-B/32, ViT-L/14 … (see vitName). */
+  architecture: string;
+  weightsFile: string;
+  /** The dtypes its weights were stored in (F32, F16, BF16); kept here as F32. */
+  dtypes: string[];
+  /** Bytes of the weights file on disk. */
+  fileBytes: number;
+  /** The files that were read. */
+  files: string[];
+}
+
 export interface ModelSummary {
   id: string;
   name: string;
-  /** 'run': trained here (checkpoints carry optimizer state); 'imported': from a .safetensors file. */
-  kind: 'run' | 'imported';
+  /**
+   * 'run': trained here (checkpoints carry optimizer state); 'imported': a CLIP Lab .safetensors
+   * file; 'clip': a real CLIP read from a checkpoint folder (Hugging Face or open_clip layout).
+   */
+  kind: 'run' | 'imported' | 'clip';
+  /** Set for kind 'clip'. */
+  origin?: ClipOrigin;
   createdAt: string;
   updatedAt: string;
   config: TrainConfig;

@@ -81,16 +81,23 @@ export function valueBytes(values: Float32Array | Int32Array): Uint8Array {
   return out;
 }
 
-/** Streams a planned file (header, then each tensor in plan order) into `writer`. */
-export async function writePlannedFile(writer: ChunkedWriter, header: Uint8Array, entries: readonly TensorEntry[], tensors: readonly SnapshotTensor[]): Promise<void> {
+/** Streams a planned file (header, then each tensor in plan order) into `writer`; `onTensor` after each (it may throw to cancel). */
+export async function writePlannedFile(
+  writer: ChunkedWriter,
+  header: Uint8Array,
+  entries: readonly TensorEntry[],
+  tensors: readonly SnapshotTensor[],
+  onTensor?: (done: number, total: number) => void,
+): Promise<void> {
   await writer.write(header);
   const byName = new Map(tensors.map((t) => [t.name, t]));
-  for (const e of entries) {
+  for (const [k, e] of entries.entries()) {
     const t = byName.get(e.name);
     if (!t) throw new Error(`checkpoint: no values for tensor ${e.name}`);
     const bytes = valueBytes(await t.read());
     if (bytes.length !== e.end - e.begin) throw new Error(`checkpoint: tensor ${e.name} has ${bytes.length} bytes, planned ${e.end - e.begin}`);
     await writer.write(bytes);
+    onTensor?.(k + 1, entries.length);
   }
 }
 

@@ -51,8 +51,9 @@ export interface ModelFileInfo {
   run: RunMeta | null;
 }
 
-export function preprocessingOf(imageSize: number): Preprocessing {
-  return { imageSize, layout: 'NHWC', mean: [...IMAGE_MEAN], std: [...IMAGE_STD], resize: 'centre crop, then bilinear' };
+/** The model's preprocessing: its own mean/std (an imported CLIP's) or the app's. */
+export function preprocessingOf(model: Pick<ModelConfig, 'image' | 'imageMean' | 'imageStd'>): Preprocessing {
+  return { imageSize: model.image.imageSize, layout: 'NHWC', mean: [...(model.imageMean ?? IMAGE_MEAN)], std: [...(model.imageStd ?? IMAGE_STD)], resize: 'centre crop, then bilinear' };
 }
 
 /** The metadata and tensor layout of a snapshot's file. */
@@ -72,7 +73,7 @@ export function planModelFile(snap: RunSnapshot, savedAt = new Date().toISOStrin
     format: MODEL_FILE_FORMAT,
     model_config: JSON.stringify(meta.config.model),
     tokenizer: JSON.stringify(meta.tokenizer),
-    preprocessing: JSON.stringify(preprocessingOf(meta.config.model.image.imageSize)),
+    preprocessing: JSON.stringify(preprocessingOf(meta.config.model)),
     objective: JSON.stringify(meta.config.objective),
     training: JSON.stringify(training),
     run_state: JSON.stringify(meta),

@@ -100,6 +100,9 @@ export class Run {
     if (d.id !== meta.dataset.id || d.trainPairs !== meta.dataset.trainPairs || d.imageSize !== meta.dataset.imageSize) {
       throw new Error(`checkpoint was trained on ${meta.dataset.name} (${meta.dataset.id}), not ${d.name} (${d.id})`);
     }
+    if ((meta.tokenizer as { type?: string }).type === 'clip-bpe') {
+      throw new Error(`${meta.name} is a CLIP checkpoint read from disk: it can be tried, searched with, evaluated and measured, but training it here is not available yet`);
+    }
     const run = new Run({ id: meta.id, name: meta.name, createdAt: meta.createdAt, config: meta.config, tokenizer: BpeTokenizer.fromJSON(meta.tokenizer), data, ...hooks });
     try {
       const expected = run.stateTensors();

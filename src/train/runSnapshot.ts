@@ -9,6 +9,7 @@ import type { Objective } from '../objectives/objective';
 import { createObjective } from '../objectives/createObjective';
 import type { TrainConfig } from '../config/types';
 import type { BpeTokenizerJSON } from '../tokenizer/bpe';
+import type { ClipTokenizerJSON } from '../tokenizer/clipTokenizer';
 import type { MetricHistoryJSON } from './metricHistory';
 import type { DatasetIdentity } from './runDataset';
 
@@ -26,7 +27,8 @@ export interface RunMeta {
   createdAt: string;
   /** The resolved config (vocabulary and image size set from the dataset). */
   config: TrainConfig;
-  tokenizer: BpeTokenizerJSON;
+  /** The app's caption BPE (runs trained here) or CLIP's (a model read from a CLIP checkpoint). */
+  tokenizer: BpeTokenizerJSON | ClipTokenizerJSON;
   dataset: DatasetIdentity;
   /** Updates applied (AdamW's step count). */
   step: number;

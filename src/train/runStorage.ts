@@ -10,7 +10,7 @@ import { CHUNK_BYTES, checkpointSource, getModelCheckpoint, writeCheckpoint, wri
 import { checkModelTensors, fileTensorLoader, isResumeTensor, planModelFile, readModelFileInfo } from './modelFile';
 import { lastMetricsOf } from './metricHistory';
 import { Run, type RunInit } from './run';
-import { runTensorSpecs, type RunMeta, type TensorLoader } from './runSnapshot';
+import { runTensorSpecs, sourceArraysOf, type RunMeta, type TensorLoader } from './runSnapshot';
 import type { DatasetIdentity, RunDataset } from './runDataset';
 
 /** The library's description of a run now (without the checkpoint pointer and size). */
@@ -56,16 +56,21 @@ export async function openStoredRun(db: ClipLabDatabase, modelId: string): Promi
 }
 
 /**
- * The weights of a stored model, for inference (the Try view, the evaluation suite): its
- * parameters read from the checkpoint, its config and tokenizer from the run state.
+ * The weights of a stored model, for inference (the Try view, the evaluation suite, the Gap lab):
+ * its parameters read from the checkpoint, its config and tokenizer from the run state.
  */
 export async function loadStoredWeights(db: ClipLabDatabase, modelId: string): Promise<ModelWeights> {
   const { record, meta, source } = await openStoredRun(db, modelId);
   const info = await readModelFileInfo(source, record.name);
   const load = fileTensorLoader(source, info.header, record.name);
-  const specs = runTensorSpecs(meta.config, null, false).filter((t) => t.role === 'param');
+  // Every F32 tensor but the optimizer's and the batch source's (no model is built to list them: a
+  // stored CLIP holds 150 M values); the inference model checks that each parameter is there.
+  const sourceArrays = new Set(Object.keys(sourceArraysOf(meta)));
   const tensors: ModelWeights['tensors'] = [];
-  for (const t of specs) tensors.push({ name: t.name, shape: t.shape, values: (await load(t.name, 'F32', t.shape)) as Float32Array });
+  for (const t of info.header.tensors) {
+    if (t.dtype !== 'F32' || isResumeTensor(t.name) || sourceArrays.has(t.name)) continue;
+    tensors.push({ name: t.name, shape: t.shape, values: (await load(t.name, 'F32', t.shape)) as Float32Array });
+  }
   return {
     id: record.id,
     name: record.name,

@@ -2,6 +2,7 @@
 // (list, import, cancel, delete, export, browse, built-in datasets). Commands run
 // concurrently (a long import never blocks a browse or a cancel); every failure becomes
 // a `dataError` report naming the command, and the file and problem where there is one.
+import { storageInfo, storageManager } from '../data/store/storageInfo';
 import { ensureFashionMnist } from '../data/builtin/builtinLoader';
 import { openClipLabDB, type ClipLabDatabase } from '../data/db';
 import { encodeRgbPng } from '../data/image/encodePng';
@@ -10,7 +11,7 @@ import { buildWebDatasetTar, type ExportPair } from '../data/store/exportTar';
 import { readSplit } from '../data/store/shardReader';
 import { cleanIncomplete, deleteDataset, getDataset, listDatasets, readShard, readShardText } from '../data/store/shardStore';
 import type { DatasetManifest, Split } from '../data/store/types';
-import type { DataCommand, DataReport, DatasetSummary, StorageInfo } from '../protocol/data';
+import type { DataCommand, DataReport, DatasetSummary } from '../protocol/data';
 import { runImportJob } from './importJob';
 
 export type DataPost = (r: DataReport) => void;
@@ -46,13 +47,6 @@ export function exportFileName(name: string): string {
   return `${base}.tar`;
 }
 
-type StorageManagerMaybe = StorageManager & { persist?: () => Promise<boolean> };
-
-function storageManager(): StorageManagerMaybe | null {
-  const nav = (globalThis as { navigator?: Navigator }).navigator;
-  return (nav?.storage as StorageManagerMaybe | undefined) ?? null;
-}
-
 export class DataSession {
   private db: ClipLabDatabase | null = null;
   private readonly ready: Promise<void>;
@@ -81,24 +75,6 @@ export class DataSession {
       throw new Error(`Storage (IndexedDB) is not available: ${e instanceof Error ? e.message : String(e)}`);
     }
     return this.db!;
-  }
-
-  async storageInfo(): Promise<StorageInfo> {
-    const sm = storageManager();
-    let usage = 0;
-    let quota = 0;
-    let persisted = false;
-    try {
-      if (sm?.estimate) ({ usage = 0, quota = 0 } = await sm.estimate());
-    } catch {
-      /* unknown: report 0 */
-    }
-    try {
-      if (sm?.persisted) persisted = await sm.persisted();
-    } catch {
-      /* unknown */
-    }
-    return { usage, quota, persisted };
   }
 
   async handle(cmd: DataCommand): Promise<void> {
@@ -135,7 +111,7 @@ export class DataSession {
   private async list(): Promise<void> {
     const db = await this.database();
     const list = (await listDatasets(db)).map(summaryOf).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-    this.post({ type: 'datasets', list, storage: await this.storageInfo() });
+    this.post({ type: 'datasets', list, storage: await storageInfo() });
   }
 
   private async manifest(id: string): Promise<DatasetManifest> {

@@ -3,7 +3,7 @@
 // reason and stores nothing; every change is followed by a fresh list.
 import type { ClipLabDatabase } from '../data/db';
 import type { Command, ModelSummary, Report } from '../protocol/trainer';
-import type { StorageInfo } from '../protocol/data';
+import { storageInfo } from '../data/store/storageInfo';
 import { checkpointBlob, deleteModelRecord, getModelCheckpoint, listModelRecords, renameModelRecord } from '../train/checkpointStore';
 import { importModelFile } from '../train/runStorage';
 
@@ -13,14 +13,6 @@ type LibraryCommand = Extract<Command, { type: 'listModels' | 'renameModel' | 'd
 export function fileNameFor(name: string, step: number): string {
   const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'model';
   return `${slug}-step${step}.safetensors`;
-}
-
-async function storageInfo(): Promise<StorageInfo | null> {
-  const storage = (globalThis as { navigator?: Navigator }).navigator?.storage;
-  if (!storage?.estimate) return null;
-  const e = await storage.estimate();
-  const persisted = storage.persisted ? await storage.persisted() : false;
-  return { usage: e.usage ?? 0, quota: e.quota ?? 0, persisted };
 }
 
 export class ModelLibrary {

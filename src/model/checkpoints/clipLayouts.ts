@@ -136,6 +136,18 @@ export function configFromOpenClip(config: unknown, file = 'open_clip_config.jso
   };
 }
 
+/**
+ * The usual name of a ViT CLIP's size (B/32, L/14 …) from its image tower, or its dimensions when
+ * it is none of OpenAI's and open_clip's standard sizes.
+ */
+export function vitName(model: ModelConfig): string {
+  const { width, layers, patchSize, imageSize } = model.image;
+  const sizes: Record<string, string> = { '384x12': 'S', '512x12': 'M', '768x12': 'B', '1024x24': 'L', '1280x32': 'H', '1408x40': 'g' };
+  const size = sizes[`${width}x${layers}`];
+  const base = size ? `ViT-${size}/${patchSize}` : `ViT (width ${width}, ${layers} layers, patch ${patchSize})`;
+  return imageSize === 224 || !size ? base : `${base} @ ${imageSize} px`;
+}
+
 /** Buffers some writers save that carry no weights. */
 const IGNORED = [/(^|\.)position_ids$/, /(^|\.)attn_mask$/];
 
@@ -158,17 +170,18 @@ function patchMatrix(x: Float32Array, w: number, p: number): Float32Array {
 /**
  * The checkpoint's tensors as ClipModel parameters (our name → values in our layout). Every tensor of
  * the file must be used (unknown keys are refused, known buffers skipped) and have the shape the
- * config implies; the error names the file and the tensor. Shapes are ClipModel's.
+ * config implies; the error names the file and the tensor. Shapes are ClipModel's. Each tensor is
+ * removed from `tensors` as it is taken, so the file's copy can be freed while the rest is mapped
+ * (a ViT-B/32 holds 150 M floats: memory peaks near one model, not two).
  */
-export function mapCheckpoint(cfg: ClipCheckpointConfig, tensors: ReadonlyMap<string, CheckpointTensor>, file: string): Map<string, CheckpointTensor> {
+export function mapCheckpoint(cfg: ClipCheckpointConfig, tensors: Map<string, CheckpointTensor>, file: string): Map<string, CheckpointTensor> {
   const { model } = cfg;
-  const used = new Set<string>();
   const values = new Map<string, Float32Array>(); // our name → values in our layout
   const take = (name: string, shape: number[]): Float32Array => {
     const t = tensors.get(name);
     if (!t) throw new CheckpointError(`${file}: tensor "${name}" is missing`);
     if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) throw new CheckpointError(`${file}: tensor "${name}" has shape [${t.shape.join(', ')}], the config needs [${shape.join(', ')}]`);
-    used.add(name);
+    tensors.delete(name);
     return t.values;
   };
   const linear = (ours: string, name: string, inDim: number, outDim: number, bias = true) => {
@@ -225,7 +238,7 @@ export function mapCheckpoint(cfg: ClipCheckpointConfig, tensors: ReadonlyMap<st
   ln('txt.ln_final', oc ? 'ln_final' : 'text_model.final_layer_norm', Wt);
   values.set('txt.proj.w', oc ? take('text_projection', [Wt, D]) : transpose(take('text_projection.weight', [D, Wt]), D, Wt));
   values.set('logit_scale', take('logit_scale', []));
-  const unknown = [...tensors.keys()].filter((k) => !used.has(k) && !IGNORED.some((re) => re.test(k)));
+  const unknown = [...tensors.keys()].filter((k) => !IGNORED.some((re) => re.test(k)));
   if (unknown.length) throw new CheckpointError(`${file}: ${unknown.length} tensor${unknown.length === 1 ? '' : 's'} this loader does not know (${unknown.slice(0, 3).map((k) => `"${k}"`).join(', ')}${unknown.length > 3 ? ', …' : ''}): not a ${oc ? 'open_clip' : 'Hugging Face'} ViT CLIP it can read`);
   const shaped = new Map<string, CheckpointTensor>();
   for (const [name, v] of values) shaped.set(name, { shape: ourShape(name, model), values: v });

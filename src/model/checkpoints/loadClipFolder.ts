@@ -22,6 +22,20 @@ export interface LoadedCheckpoint {
   checkpoint: ClipCheckpointConfig;
   /** Bytes of the weights file. */
   weightBytes: number;
+  /** The weights file's name and the dtypes its tensors were stored in. */
+  weightsFile: string;
+  dtypes: string[];
+}
+
+export interface LoadClipOptions {
+  /** After each tensor is decoded (k of n). May throw to cancel. */
+  onProgress?: (done: number, total: number) => void;
+  /**
+   * Called once the config, tokenizer and the weights' header are read and checked, before any
+   * tensor is decoded: `elements` is the number of weight values (the caller checks storage for
+   * them). May throw to refuse; nothing has been decoded then.
+   */
+  beforeDecode?: (elements: number) => Promise<void> | void;
 }
 
 const baseName = (n: string) => n.split(/[\\/]/).pop()!;
@@ -36,7 +50,7 @@ async function json(f: CheckpointFile): Promise<unknown> {
   }
 }
 
-export async function loadClipFolder(files: readonly CheckpointFile[], name: string, onProgress?: (done: number, total: number) => void): Promise<LoadedCheckpoint> {
+export async function loadClipFolder(files: readonly CheckpointFile[], name: string, options: LoadClipOptions = {}): Promise<LoadedCheckpoint> {
   const byName = new Map(files.map((f) => [baseName(f.name), f]));
   const found = [...byName.keys()].sort().join(', ') || 'no files';
   const ocConfig = byName.get('open_clip_config.json');
@@ -76,10 +90,13 @@ export async function loadClipFolder(files: readonly CheckpointFile[], name: str
   const header = await readSafetensorsHeader(src, fileName);
   const tensors = new Map<string, CheckpointTensor>();
   const entries = header.tensors.filter((e) => !SKIPPED.test(e.name));
-  for (const [k, e] of entries.entries()) {
+  for (const e of entries) {
     if (e.dtype !== 'F32' && e.dtype !== 'F16' && e.dtype !== 'BF16') throw new CheckpointError(`${fileName}: tensor "${e.name}" is ${e.dtype}; weights must be F32, F16 or BF16`);
+  }
+  await options.beforeDecode?.(entries.reduce((a, e) => a + e.shape.reduce((x, y) => x * y, 1), 0));
+  for (const [k, e] of entries.entries()) {
     tensors.set(e.name, { shape: e.shape, values: decodeFloat32(e.dtype, await readTensorBytes(src, header, e)) });
-    onProgress?.(k + 1, entries.length);
+    options.onProgress?.(k + 1, entries.length);
   }
   const mapped = mapCheckpoint(checkpoint, tensors, fileName);
   const base = defaultTrainConfig('tiny');
@@ -90,6 +107,8 @@ export async function loadClipFolder(files: readonly CheckpointFile[], name: str
   return {
     checkpoint,
     weightBytes: header.fileSize,
+    weightsFile: fileName,
+    dtypes: [...new Set(entries.map((e) => e.dtype))].sort(),
     weights: {
       id: `clip:${name}`,
       name,

@@ -20,6 +20,10 @@ import type { ModelWeights } from '../../model/modelWeights';
 import type { InferenceCommand, InferenceReport, LoadedModelInfo } from '../../protocol/inference';
 import { appendModelEvaluation } from '../../train/checkpointStore';
 import { loadStoredWeights } from '../../train/runStorage';
+import { checkStorageFor, storeClipModel, storedClipBytes } from '../../train/clipModelStorage';
+import { loadClipFolder, type CheckpointFile } from '../../model/checkpoints/loadClipFolder';
+import { blobSource } from '../../model/files/safetensorsReader';
+import { storageInfo } from '../../data/store/storageInfo';
 import { yieldToEventLoop } from '../yieldToEventLoop';
 import { backgroundColour, checkImageSize, readPair, readSamples } from './datasetImages';
 import { runEvaluationSuite } from './evaluationSuite';
@@ -33,6 +37,13 @@ export const GENERIC_TEMPLATES = ['{}', 'a photo of a {}', 'an image of a {}'];
 export const MAX_IMAGE_BYTES = 64 << 20;
 
 type Post = (r: InferenceReport) => void;
+
+/** A picked file's path inside its folder (webkitdirectory), else its name. */
+const relativeName = (f: File) => (f as File & { webkitRelativePath?: string }).webkitRelativePath || f.name;
+
+function checkpointFileOf(f: File): CheckpointFile {
+  return { name: relativeName(f), text: () => f.text(), source: () => blobSource(f) };
+}
 
 /**
  * The labels and templates a model was meant for: its dataset's, or for a Shapes model whose world
@@ -108,6 +119,8 @@ export class InferenceSession {
         }
         case 'evaluate':
           return await this.evaluate(cmd.requestId, cmd.datasetId);
+        case 'importClip':
+          return await this.importClip(cmd.requestId, cmd.files, cmd.name);
         case 'gapRecord':
           return await this.gapRecord(cmd.requestId, cmd.datasetId, cmd.seeds);
       }
@@ -280,6 +293,38 @@ export class InferenceSession {
       // Into the model's record in the library (a live run not yet saved has none: the UI keeps it).
       const stored = await appendModelEvaluation(await this.openDb(), modelId, result).catch(() => false);
       this.post({ type: 'suite', requestId, result: { ...result, modelId: stored ? modelId : null } });
+    } finally {
+      this.jobs.end(requestId);
+    }
+  }
+
+  /**
+   * A CLIP checkpoint folder into the library: read and converted here (no tensors: plain arrays),
+   * its size checked against the quota before decoding, then written as one atomic checkpoint.
+   */
+  private async importClip(requestId: string, files: File[], name: string): Promise<void> {
+    const token = this.jobs.start(requestId, `Import of ${name}`);
+    const progress = (done: number, total: number, message: string) => {
+      token.check();
+      this.post({ type: 'progress', requestId, job: 'import', done, total, message });
+    };
+    try {
+      const db = await this.openDb();
+      const t0 = performance.now();
+      progress(0, 1, `Reading ${name}…`);
+      const loaded = await loadClipFolder(files.map(checkpointFileOf), name, {
+        beforeDecode: async (elements) => {
+          const tokenizerBytes = files.find((f) => /(^|\/)(tokenizer\.json|vocab\.json)$/.test(relativeName(f)))?.size ?? 0;
+          checkStorageFor(name, storedClipBytes(elements, tokenizerBytes), await storageInfo());
+        },
+        onProgress: (done, total) => progress(done, 2 * total, `Reading the weights (${done} of ${total} tensors)`),
+      });
+      const t1 = performance.now();
+      const record = await storeClipModel(db, loaded, {
+        files: files.map(relativeName).sort(),
+        onTensor: (done, total) => progress(total + done, 2 * total, `Storing in the browser (${done} of ${total} tensors)`),
+      });
+      this.post({ type: 'clipImported', requestId, model: record, readMs: t1 - t0, writeMs: performance.now() - t1 });
     } finally {
       this.jobs.end(requestId);
     }
