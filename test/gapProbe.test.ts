@@ -69,7 +69,7 @@ describe('recordGapSnapshot', () => {
     const s = await recordGapSnapshot(fake, p, 40, 12.5);
     expect(s.step).toBe(40);
     expect(s.logitScale).toBe(12.5);
-    expect(s.u).toEqual(await fake.encodeImages(p.thumbnails, 8));
+    expect(s.u).toEqual(await fake.encodeImages(p.thumbnails, 8, p.imageSize));
     expect(s.v).toEqual(await fake.encodeTexts(p.captions));
     const want = gapMetrics(s.u, s.v, 8, d);
     expect(s.metrics.centroidDistance).toBeCloseTo(want.centroidDistance, 12);

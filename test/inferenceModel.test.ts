@@ -154,6 +154,13 @@ describe('InferenceModel', () => {
     } finally {
       modelB.dispose();
     }
+    // The same images stored at twice the size (each pixel doubled) are resized back exactly.
+    const big = new Uint8Array(n * 4 * S * S * 3);
+    for (let i = 0; i < n; i++)
+      for (let y = 0; y < 2 * S; y++)
+        for (let x = 0; x < 2 * S; x++)
+          for (let c = 0; c < 3; c++) big[((i * 2 * S + y) * 2 * S + x) * 3 + c] = rgb[((i * S + (y >> 1)) * S + (x >> 1)) * 3 + c]!;
+    expectClose(await im.encodeImages(big, n, 2 * S), got);
     // Raw bytes fed without preprocessing would give other embeddings.
     const raw = tf.tidy(() => modelA.encodeImages(tf.tensor4d(Float32Array.from(rgb), [n, S, S, 3])).dataSync() as Float32Array);
     expect(maxDiff(got, raw)).toBeGreaterThan(1e-2);
@@ -176,7 +183,7 @@ describe('InferenceModel', () => {
     const n = 33;
     const rgb = randomRgb(n, 9);
     const done: number[] = [];
-    const all = await im.encodeImages(rgb, n, (k) => void done.push(k));
+    const all = await im.encodeImages(rgb, n, undefined, (k) => void done.push(k));
     expect(done).toEqual([32, 33]);
     for (let i = 0; i < n; i++) expectClose(all.subarray(i * D, (i + 1) * D), await im.encodeImages(rgb.subarray(i * PX, (i + 1) * PX), 1));
     expectClose(all, refImages(modelA, rgb, n));

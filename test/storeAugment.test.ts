@@ -9,6 +9,29 @@ function randomImage(S: number, seed: number): Uint8Array {
   return Uint8Array.from({ length: S * S * 3 }, () => r.int(256));
 }
 
+describe('resize to another size (a dataset stored at another size than the model takes)', () => {
+  it('2×2 → 4×4 by hand (half-pixel centres, edges clamped), and 4×4 → 2×2 averages each 2×2 block', () => {
+    // one channel shown; the image is grey (r = g = b)
+    const grey = (v: number[]) => Uint8Array.from(v.flatMap((x) => [x, x, x]));
+    const up = cropResizeRgb(grey([0, 100, 200, 40]), 2, { x: 0, y: 0, side: 2 }, 4);
+    const row0 = [0, 25, 75, 100];
+    const row3 = [200, 160, 80, 40];
+    // rows 1, 2 are ¾·row0 + ¼·row3 and ¼·row0 + ¾·row3 (sample y = 0.25 and 0.75)
+    const row1 = row0.map((a, i) => a * 0.75 + row3[i]! * 0.25);
+    const row2 = row0.map((a, i) => a * 0.25 + row3[i]! * 0.75);
+    expect(Array.from(up.filter((_, i) => i % 3 === 0))).toEqual([...row0, ...row1, ...row2, ...row3].map(Math.round));
+    const img = randomImage(4, 5);
+    const down = cropResizeRgb(img, 4, { x: 0, y: 0, side: 4 }, 2);
+    for (let y = 0; y < 2; y++)
+      for (let x = 0; x < 2; x++)
+        for (let c = 0; c < 3; c++) {
+          const at = (yy: number, xx: number) => img[(yy * 4 + xx) * 3 + c]!;
+          const mean = (at(2 * y, 2 * x) + at(2 * y, 2 * x + 1) + at(2 * y + 1, 2 * x) + at(2 * y + 1, 2 * x + 1)) / 4;
+          expect(Math.abs(down[(y * 2 + x) * 3 + c]! - mean)).toBeLessThanOrEqual(0.5);
+        }
+  });
+});
+
 describe('random resized crop', () => {
   it('scale [1, 1] is the identity for any draws', () => {
     const S = 16;

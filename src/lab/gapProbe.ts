@@ -12,8 +12,8 @@ import type { GapProbeSet, GapSnapshot } from '../protocol/gap';
 export const GAP_PROBE_SIZE = 256;
 
 export interface GapEncoder {
-  /** Unit rows, n × d. */
-  encodeImages(rgb: Uint8Array, n: number): Promise<Float32Array>;
+  /** Unit rows, n × d, of n packed size² RGB images (resized to the model's size where it differs). */
+  encodeImages(rgb: Uint8Array, n: number, size: number): Promise<Float32Array>;
   encodeTexts(texts: readonly string[]): Promise<Float32Array>;
   embedDim: number;
 }
@@ -50,7 +50,7 @@ export async function collectGapProbe(shards: AsyncIterable<ShardRecord>, manife
 /** Embeds the probe with `enc` and measures it. */
 export async function recordGapSnapshot(enc: GapEncoder, probe: GapProbeSet, step: number, logitScale: number): Promise<GapSnapshot> {
   const d = enc.embedDim;
-  const u = await enc.encodeImages(probe.thumbnails, probe.n);
+  const u = await enc.encodeImages(probe.thumbnails, probe.n, probe.imageSize);
   const v = await enc.encodeTexts(probe.captions);
   let classVectors = new Float32Array(0);
   if (probe.classNames.length > 0 && probe.templates.length > 0) {

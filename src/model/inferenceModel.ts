@@ -4,7 +4,8 @@
 //   texts  → v_j = normalise(f_text(tokens_j))   (unit rows, n × D)
 //   images → u_i = normalise(f_image(x_i))       (x = (rgb/255 − mean)/std, NHWC)
 import * as tf from '@tensorflow/tfjs';
-import { normaliseRgbInto } from '../data/batch';
+import { IMAGE_MEAN, IMAGE_STD, normaliseRgbInto } from '../data/batch';
+import { cropResizeInto } from '../data/image/augment';
 import { tokenizerFromJSON, type TextTokenizer } from '../tokenizer/textTokenizer';
 import { ClipModel } from './clipModel';
 import type { ModelWeights } from './modelWeights';
@@ -81,11 +82,12 @@ export class InferenceModel {
   }
 
   /**
-   * Unit image embeddings of n images given as raw RGB bytes (imageSize² · 3 each, packed), n × D.
-   * `onChunk` is called after each chunk (progress, cancellation: it may throw).
+   * Unit image embeddings of n images given as raw RGB bytes (size² · 3 each, packed; size defaults
+   * to the model's imageSize, another is resized to it), n × D. `onChunk` is called after each chunk
+   * (progress, cancellation: it may throw).
    */
-  encodeImages(rgb: Uint8Array, n: number, onChunk?: (done: number) => Promise<void> | void): Promise<Float32Array> {
-    return encodeImagesChunked(this.model, rgb, n, onChunk);
+  encodeImages(rgb: Uint8Array, n: number, size = this.imageSize, onChunk?: (done: number) => Promise<void> | void): Promise<Float32Array> {
+    return encodeImagesChunked(this.model, rgb, n, size, onChunk);
   }
 
   dispose(): void {
@@ -110,17 +112,28 @@ export async function encodeTextsChunked(model: ClipModel, tokenizer: Pick<TextT
   return out;
 }
 
-/** Unit image embeddings of n packed RGB images (imageSize² · 3 bytes each), n × D, in chunks of IMAGE_CHUNK. */
-export async function encodeImagesChunked(model: ClipModel, rgb: Uint8Array, n: number, onChunk?: (done: number) => Promise<void> | void): Promise<Float32Array> {
+/**
+ * Unit image embeddings of n packed RGB images (size² · 3 bytes each), n × D, in chunks of
+ * IMAGE_CHUNK. Images of another size than the model's (a dataset stored at 32 px for a 224-px
+ * CLIP, or at 256 px for a 32-px model) are resized to it (bilinear, whole image) as they are
+ * normalised: x = (rgb/255 − mean)/std = rgb·scale + bias with scale = 1/(255·std), bias = −mean/std.
+ */
+export async function encodeImagesChunked(model: ClipModel, rgb: Uint8Array, n: number, size = model.config.image.imageSize, onChunk?: (done: number) => Promise<void> | void): Promise<Float32Array> {
   const S = model.config.image.imageSize;
   const px = S * S * 3;
-  if (rgb.length !== n * px) throw new Error(`encodeImages: ${rgb.length} bytes for ${n} images of ${S}×${S}`);
+  const inPx = size * size * 3;
+  if (rgb.length !== n * inPx) throw new Error(`encodeImages: ${rgb.length} bytes for ${n} images of ${size}×${size}`);
+  const mean = model.config.imageMean ?? IMAGE_MEAN;
+  const std = model.config.imageStd ?? IMAGE_STD;
+  const scale = std.map((s) => 1 / (255 * s));
+  const bias = mean.map((m, c) => -m / std[c]!);
   const D = model.config.embedDim;
   const out = new Float32Array(n * D);
   const x = new Float32Array(IMAGE_CHUNK * px);
   for (let s = 0; s < n; s += IMAGE_CHUNK) {
     const m = Math.min(IMAGE_CHUNK, n - s);
-    normaliseRgbInto(rgb.subarray(s * px, (s + m) * px), x, 0, model.config.imageMean, model.config.imageStd);
+    if (size === S) normaliseRgbInto(rgb.subarray(s * px, (s + m) * px), x, 0, mean, std);
+    else for (let i = 0; i < m; i++) cropResizeInto(rgb, (s + i) * inPx, size, { x: 0, y: 0, side: size }, x, i * px, scale, bias, S);
     x.fill(0, m * px);
     const u = tf.tidy(() => model.encodeImages(tf.tensor4d(x, [IMAGE_CHUNK, S, S, 3])));
     const values = await u.data();

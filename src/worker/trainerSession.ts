@@ -392,7 +392,7 @@ export class TrainerSession {
     if (!run || !manifest || !db || run.step !== 0 || !run.config.alignTowersAtInit || this.towersAligned) return;
     const pairs = await collectGapProbe(readSplit(db, manifest, 'train'), manifest);
     const encoder = this.encoderOf(run);
-    const u = await encoder.encodeImages(pairs.thumbnails, pairs.n);
+    const u = await encoder.encodeImages(pairs.thumbnails, pairs.n, pairs.imageSize);
     const v = await encoder.encodeTexts(pairs.captions);
     alignTextTowerOnto(run.model, u, v, pairs.n);
     this.towersAligned = true;
@@ -403,7 +403,7 @@ export class TrainerSession {
     const model = run.model;
     return {
       embedDim: model.config.embedDim,
-      encodeImages: (rgb: Uint8Array, n: number) => encodeImagesChunked(model, rgb, n),
+      encodeImages: (rgb: Uint8Array, n: number, size: number) => encodeImagesChunked(model, rgb, n, size),
       encodeTexts: (texts: readonly string[]) => encodeTextsChunked(model, run.tokenizer, texts),
     };
   }

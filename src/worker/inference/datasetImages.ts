@@ -6,12 +6,6 @@ import { readShard } from '../../data/store/shardStore';
 import type { DatasetManifest, ShardRecord, Split } from '../../data/store/types';
 import type { SampleImage } from '../../protocol/inference';
 
-export function checkImageSize(manifest: DatasetManifest, imageSize: number): void {
-  if (manifest.imageSize !== imageSize) {
-    throw new Error(`${manifest.name} stores ${manifest.imageSize}×${manifest.imageSize} images; this model takes ${imageSize}×${imageSize}: choose a dataset of its size`);
-  }
-}
-
 /** Pair `index` of a split: its image bytes, captions and label. */
 export async function readPair(db: ClipLabDatabase, m: DatasetManifest, split: Split, index: number): Promise<{ rgb: Uint8Array; captions: string[]; label: number }> {
   const pairs = m.splits[split].pairs;

@@ -16,7 +16,7 @@ import { multiCaptionRanks, recallAt } from '../../eval/multiCaptionRecall';
 import { ensembleClassVectors, promptsFor } from '../../eval/templateEnsemble';
 import type { InferenceModel } from '../../model/inferenceModel';
 import type { SuiteResult } from '../../protocol/inference';
-import { checkImageSize, shardsOf } from './datasetImages';
+import { shardsOf } from './datasetImages';
 import type { JobToken } from './jobs';
 import type { Playground } from './playground';
 
@@ -54,7 +54,7 @@ async function embedSplit(db: ClipLabDatabase, m: DatasetManifest, model: Infere
       n++;
     }
   }
-  const u = await model.encodeImages(rgb.subarray(0, n * px), n, (done) => {
+  const u = await model.encodeImages(rgb.subarray(0, n * px), n, m.imageSize, (done) => {
     token.check();
     progress(done);
   });
@@ -97,7 +97,6 @@ export async function runEvaluationSuite(
   onProgress: (done: number, total: number, message: string) => void,
   yieldFn: () => Promise<void>,
 ): Promise<SuiteResult> {
-  checkImageSize(manifest, model.imageSize);
   const t0 = performance.now();
   const D = model.embedDim;
   const notes: string[] = [];

@@ -25,7 +25,8 @@ import { loadClipFolder, type CheckpointFile } from '../../model/checkpoints/loa
 import { blobSource } from '../../model/files/safetensorsReader';
 import { storageInfo } from '../../data/store/storageInfo';
 import { yieldToEventLoop } from '../yieldToEventLoop';
-import { backgroundColour, checkImageSize, readPair, readSamples } from './datasetImages';
+import { backgroundColour, readPair, readSamples } from './datasetImages';
+import { cropResizeRgb } from '../../data/image/augment';
 import { runEvaluationSuite } from './evaluationSuite';
 import { CancelledError, Jobs } from './jobs';
 import { Playground } from './playground';
@@ -218,8 +219,9 @@ export class InferenceSession {
       rgb = await decodeToRgb(bytes, S, name);
     } else {
       const m = await this.dataset(cmd.image.datasetId);
-      checkImageSize(m, S);
-      rgb = (await readPair(await this.openDb(), m, cmd.image.split, cmd.image.index)).rgb;
+      const stored = (await readPair(await this.openDb(), m, cmd.image.split, cmd.image.index)).rgb;
+      // A dataset stored at another size than the model's: the whole image resized (as for search and evaluation).
+      rgb = m.imageSize === S ? stored : cropResizeRgb(stored, m.imageSize, { x: 0, y: 0, side: m.imageSize }, S);
     }
     await pg.setImage(cmd.imageKey, rgb);
     this.post({ type: 'image', requestId: cmd.requestId, imageKey: cmd.imageKey, rgb, size: S, original, ms: performance.now() - t0 });
@@ -250,7 +252,6 @@ export class InferenceSession {
     const info = this.info;
     if (!model || !info) throw new Error('Choose a model first');
     const m = await this.dataset(datasetId);
-    checkImageSize(m, model.imageSize);
     const probe = await collectGapProbe(readSplit(await this.openDb(), m, 'val'), m);
     const snapshots: GapSnapshot[] = [];
     if (seeds.length === 0) snapshots.push(await recordGapSnapshot(model, probe, info.step, model.logitScale));
@@ -259,7 +260,7 @@ export class InferenceSession {
       try {
         const encoder = {
           embedDim: fresh.config.embedDim,
-          encodeImages: (rgb: Uint8Array, n: number) => encodeImagesChunked(fresh, rgb, n),
+          encodeImages: (rgb: Uint8Array, n: number, size: number) => encodeImagesChunked(fresh, rgb, n, size),
           encodeTexts: (texts: readonly string[]) => encodeTextsChunked(fresh, model.tokenizer, texts),
         };
         snapshots.push(await recordGapSnapshot(encoder, probe, 0, Math.exp(info.config.model.initLogitScale)));

@@ -6,7 +6,7 @@ import type { ClipLabDatabase } from '../../data/db';
 import type { DatasetManifest, Split } from '../../data/store/types';
 import type { InferenceModel } from '../../model/inferenceModel';
 import type { CaptionsReport, SearchHit } from '../../protocol/inference';
-import { checkImageSize, readPair, shardsOf } from './datasetImages';
+import { readPair, shardsOf } from './datasetImages';
 import type { JobToken } from './jobs';
 
 export const MAX_INDEX_IMAGES = 20_000;
@@ -84,7 +84,6 @@ export async function buildRetrievalIndex(
   token: JobToken,
   onProgress: (done: number, total: number, message: string) => void,
 ): Promise<RetrievalIndex> {
-  checkImageSize(manifest, model.imageSize);
   const t0 = performance.now();
   const D = model.embedDim;
   const total = Math.min(MAX_INDEX_IMAGES, manifest.splits.train.pairs + manifest.splits.val.pairs);
@@ -103,7 +102,7 @@ export async function buildRetrievalIndex(
     if (m <= 0) break;
     const ti = performance.now();
     const px = manifest.imageSize * manifest.imageSize * 3;
-    const emb = await model.encodeImages(shard.images.subarray(0, m * px), m, () => token.check());
+    const emb = await model.encodeImages(shard.images.subarray(0, m * px), m, manifest.imageSize, () => token.check());
     imageMs += performance.now() - ti;
     u.set(emb, n * D);
     const texts: string[] = [];
