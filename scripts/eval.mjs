@@ -4,12 +4,13 @@
 // confusion), retrieval recall@1/5/10 both ways, and a linear probe.
 //
 //   npm run eval -- --model run.safetensors --dataset shapes [--backend wasm] [--json FILE]
+//   npm run eval -- --model DIR --dataset fashion-mnist   (DIR: a CLIP checkpoint folder, Hugging Face or open_clip layout)
 //
 // --dataset: "shapes" (the model's own Shapes world, regenerated from the spec in the file) or
 // "fashion-mnist" (the built-in set). Prints the suite's result as JSON (and writes it with --json).
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { UsageError, importModelFile, inference, openApp, parseArgs } from './headless.mjs';
+import { UsageError, importModel, inference, openApp, parseArgs } from './headless.mjs';
 
 const TAG = 'eval';
 const DATASETS = ['shapes', 'fashion-mnist'];
@@ -25,19 +26,23 @@ try {
   app = await openApp(TAG, { quiet: true });
   const { page } = app;
   if (args.backend && args.backend !== 'auto') await inference(page, { type: 'init', backend: args.backend });
-  const model = await importModelFile(page, modelFile, TAG);
+  const model = await importModel(page, modelFile, TAG);
   let datasetId;
   if (dataset === 'shapes') {
+    if (model.kind === 'clip') throw new UsageError('a CLIP checkpoint has no Shapes world of its own: use --dataset fashion-mnist');
     if (model.config.dataset.kind !== 'shapes') throw new UsageError(`the model was trained on ${model.datasetName}, not a Shapes world: use --dataset fashion-mnist or the app`);
     // Loading the model in the trainer regenerates its Shapes world from the spec in the file.
     await page.evaluate((id) => window.__clipLab.send({ type: 'resumeModel', id }), model.id);
     await page.waitForFunction((id) => window.__clipLab.getModels().run?.id === id && ['paused', 'done', 'error'].includes(window.__clipLab.getState().status.state), model.id, { timeout: 600_000 });
     datasetId = model.datasetId;
   } else {
-    const size = model.config.model.image.imageSize;
+    // A CLIP checkpoint reads the 28-px images stored at 32 px, resized to its input (a store at
+    // 224 px would take gigabytes); its own tokenizer encodes the captions (the set's BPE is unused).
+    const clip = model.kind === 'clip';
+    const size = clip ? 32 : model.config.model.image.imageSize;
     await page.evaluate(
       ({ size, vocab }) => window.__clipLab.sendData({ type: 'ensureBuiltin', requestId: 'cli-builtin', name: 'fashion-mnist', imageSize: size, vocabSize: vocab }),
-      { size, vocab: model.config.model.text.vocabSize },
+      { size, vocab: clip ? 1024 : model.config.model.text.vocabSize },
     );
     const find = (s) => window.__clipLab.getDataState().datasets.find((d) => d.source === 'fashion-mnist' && d.imageSize === s);
     await page.waitForFunction(`(${find})(${size}) !== undefined`, null, { timeout: 600_000 });

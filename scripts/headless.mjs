@@ -1,7 +1,8 @@
 // What the headless command-line tools share (npm run train / zeroshot / eval): the app's test
 // build served locally and opened in headless Chromium, so every tool runs the same worker code
-// the app runs; argument parsing; and a model file imported through the Models tab's file input.
-import { existsSync } from 'node:fs';
+// the app runs; argument parsing; and a model file (or a CLIP checkpoint folder) imported through
+// the Models tab's inputs.
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execSync } from 'node:child_process';
@@ -61,6 +62,21 @@ export async function importModelFile(page, file, tag) {
   const imported = await page.evaluate(() => JSON.parse(JSON.stringify(window.__clipLab.getModels().lastImport)));
   if (!imported.ok) throw new UsageError(`${tag}: the model file was refused: ${imported.error}`);
   return imported.model;
+}
+
+/** Reads a CLIP checkpoint folder (Hugging Face or open_clip layout) into the library through the Models tab's folder input; returns its summary. */
+export async function importClipFolder(page, dir, tag) {
+  await page.evaluate(() => window.__clipLab.getState().setView('models'));
+  await page.locator('[data-testid="clip-folder-input"]').setInputFiles(dir);
+  await page.waitForFunction(() => window.__clipLab.getModels().clipImport === null && window.__clipLab.getModels().lastClipImport !== null, null, { timeout: 1_800_000 });
+  const r = await page.evaluate(() => JSON.parse(JSON.stringify(window.__clipLab.getModels().lastClipImport)));
+  if (!r.ok) throw new UsageError(`${tag}: the CLIP checkpoint was refused: ${r.error}`);
+  return r.model;
+}
+
+/** --model PATH: a CLIP Lab .safetensors file, or a CLIP checkpoint folder; returns the stored model's summary. */
+export async function importModel(page, path, tag) {
+  return statSync(path).isDirectory() ? importClipFolder(page, path, tag) : importModelFile(page, path, tag);
 }
 
 /** A request to the inference worker through the test hook; an error answer throws its message. */

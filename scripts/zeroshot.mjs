@@ -3,6 +3,7 @@
 // headless Chromium (the same decoding, preprocessing, template ensemble and scores as the Try view):
 //
 //   npm run zeroshot -- --model run.safetensors --labels "a red circle,a blue square" --image a.png [--image b.jpg] [--templates FILE]
+//   npm run zeroshot -- --model DIR ...   (DIR: a CLIP checkpoint folder, Hugging Face or open_clip layout)
 //
 // --labels: comma-separated (or --labels-file FILE, one per line). --templates FILE: one template
 // per line, {} marks the label (default: the model's dataset ensemble). --backend auto|wasm|webgpu|
@@ -10,7 +11,7 @@
 // first, the cosines, the single-template probabilities, the logit scale and any truncated prompt.
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { UsageError, importModelFile, inference, openApp, parseArgs } from './headless.mjs';
+import { UsageError, importModel, inference, openApp, parseArgs } from './headless.mjs';
 
 const TAG = 'zeroshot';
 let app = null;
@@ -34,7 +35,7 @@ try {
   app = await openApp(TAG, { quiet: true });
   const { page } = app;
   if (args.backend && args.backend !== 'auto') await inference(page, { type: 'init', backend: args.backend });
-  const model = await importModelFile(page, modelFile, TAG);
+  const model = await importModel(page, modelFile, TAG);
   const loaded = (await inference(page, { type: 'loadModel', source: { kind: 'stored', id: model.id } })).model;
   const templates = templatesArg ?? loaded.templates;
   const results = [];

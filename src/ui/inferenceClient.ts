@@ -5,7 +5,8 @@
 // work or shows stale bars.
 import { linesOf, promptProblems } from '../eval/templateEnsemble';
 import { PendingRequests, newRequestId } from '../protocol/requests';
-import type { ImageSource, InferenceCommand, InferenceReport, ModelLoadedReport, SuiteReport } from '../protocol/inference';
+import type { ClipImportedReport, ImageSource, InferenceCommand, InferenceReport, ModelLoadedReport, SuiteReport } from '../protocol/inference';
+import { useModelsStore } from './stores/modelsStore';
 import type { WeightsReport } from '../protocol/trainer';
 import { reportError } from './stores/errorsStore';
 import { useSettings } from './stores/settingsStore';
@@ -54,6 +55,8 @@ function onReport(r: InferenceReport): void {
   if (r.type === 'progress') {
     if (s.indexJob?.requestId === r.requestId) s.set({ indexJob: { requestId: r.requestId, progress: r } });
     if (s.suiteJob?.requestId === r.requestId) s.set({ suiteJob: { requestId: r.requestId, progress: r } });
+    const clip = useModelsStore.getState().clipImport;
+    if (clip?.requestId === r.requestId) useModelsStore.getState().setClipImport({ ...clip, done: r.done, total: r.total, message: r.message });
     return;
   }
   if (r.type === 'error') {
@@ -109,6 +112,30 @@ export async function refreshLiveModel(currentStep: number): Promise<void> {
   if (s.choice?.kind !== 'live' || s.loading || !s.follow) return;
   if (s.model && s.model.source === 'live' && s.model.step === currentStep) return;
   await loadModel({ kind: 'live' });
+}
+
+/**
+ * Reads a CLIP checkpoint folder (its picked or dropped files) into the library, in the inference
+ * worker; progress and the outcome go to the Models store, and the library list is refreshed.
+ */
+export async function importClipFolder(files: readonly File[], name: string): Promise<void> {
+  const models = useModelsStore.getState();
+  if (models.clipImport) return;
+  const requestId = newRequestId('c');
+  models.setClipImport({ requestId, name, done: 0, total: 1, message: `Reading ${name}…` });
+  try {
+    const r = await inferenceRequest<ClipImportedReport>({ type: 'importClip', requestId, files: [...files], name });
+    useModelsStore.getState().setClipImport(null, { name, ok: true, model: r.model, readMs: r.readMs, writeMs: r.writeMs });
+  } catch (e) {
+    const cancelled = (e as { cancelled?: boolean }).cancelled === true;
+    useModelsStore.getState().setClipImport(null, { name, ok: false, cancelled, error: messageOf(e) });
+  }
+  listModels();
+}
+
+export function cancelClipImport(): void {
+  const job = useModelsStore.getState().clipImport;
+  if (job) post({ type: 'cancel', requestId: job.requestId });
 }
 
 // ---------------------------------------------------------------- images

@@ -51,19 +51,34 @@ export function ModelRow({ m, current }: { m: ModelSummary; current: boolean }) 
           <span className="ds-name-text">{m.name}</span>
         )}
         {m.kind === 'imported' ? <span className="badge badge-info">imported</span> : null}
-        {m.finished ? <span className="badge badge-ok">finished</span> : m.resumable ? <span className="badge badge-warn">unfinished</span> : <span className="badge badge-info">weights only</span>}
+        {m.kind === 'clip' ? (
+          <span className="badge badge-info" title="A pretrained CLIP read from a checkpoint folder">
+            CLIP checkpoint
+          </span>
+        ) : m.finished ? (
+          <span className="badge badge-ok">finished</span>
+        ) : m.resumable ? (
+          <span className="badge badge-warn">unfinished</span>
+        ) : (
+          <span className="badge badge-info">weights only</span>
+        )}
         {current ? <span className="badge badge-ok">in the trainer</span> : null}
         <div className="ds-sub col-narrow">
           on {m.datasetName} · saved {fmtDateTime(m.updatedAt)}
         </div>
-        <div className="ds-sub">
-          {m.config.preset} · {objectiveShort(objectiveOf(m.config))} · {fmtCount(m.paramCount)} params · B {m.config.batchSize} · seed {m.config.seed}
-        </div>
+        {m.origin ? (
+          <div className="ds-sub" data-testid="clip-origin">
+            {m.origin.architecture} · {m.config.model.image.imageSize} px · {m.origin.layout === 'openclip' ? 'open_clip' : 'Hugging Face'} layout · {m.origin.dtypes.join('/')} file of{' '}
+            {fmtMB(m.origin.fileBytes)} · {fmtCount(m.paramCount)} params · context {m.config.model.text.contextLength}
+          </div>
+        ) : (
+          <div className="ds-sub">
+            {m.config.preset} · {objectiveShort(objectiveOf(m.config))} · {fmtCount(m.paramCount)} params · B {m.config.batchSize} · seed {m.config.seed}
+          </div>
+        )}
       </td>
       <td className="col-wide">{m.datasetName}</td>
-      <td className="num-cell">
-        {fmtInt(m.step)} / {fmtInt(m.totalSteps)}
-      </td>
+      <td className="num-cell">{m.kind === 'clip' ? 'pretrained' : `${fmtInt(m.step)} / ${fmtInt(m.totalSteps)}`}</td>
       <td className="num-cell" title="last training loss · zero-shot top-1 · modality gap at the last evaluation">
         {m.lastLoss !== null ? `loss ${fmtNum(m.lastLoss, 3)}` : '–'}
         {m.lastEval ? (
@@ -83,9 +98,11 @@ export function ModelRow({ m, current }: { m: ModelSummary; current: boolean }) 
               Continue training
             </button>
           ) : null}
-          <button type="button" className="btn btn-small" disabled={busy} title={busy ? 'Pause or stop the current run first' : 'Load it in the trainer to evaluate it'} onClick={load}>
-            Use this model
-          </button>
+          {m.kind !== 'clip' ? (
+            <button type="button" className="btn btn-small" disabled={busy} title={busy ? 'Pause or stop the current run first' : 'Load it in the trainer to evaluate it'} onClick={load}>
+              Use this model
+            </button>
+          ) : null}
           <button
             type="button"
             className="btn btn-small"

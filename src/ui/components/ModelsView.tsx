@@ -2,10 +2,11 @@ import { useRef } from 'react';
 import { fmtMB, fmtMBWhole } from '../format';
 import { useModelsStore } from '../stores/modelsStore';
 import { importModelFiles, listModels } from '../trainerClient';
+import { ClipImportCard } from './ClipImportCard';
 import { DropZone } from './DropZone';
 import { ModelRow } from './ModelRow';
 
-/** The Models tab: every saved run and imported model file, with import of .safetensors files. */
+/** The Models tab: every saved run, imported model file and CLIP checkpoint, with the imports of both. */
 export function ModelsView() {
   const models = useModelsStore((s) => s.models);
   const loaded = useModelsStore((s) => s.loaded);
@@ -55,7 +56,7 @@ export function ModelsView() {
               ))}
               {models.length === 0 ? (
                 <tr className="empty-row">
-                  <td colSpan={7}>{loaded ? 'No saved models yet. Train a run (it saves itself), or import a .safetensors model file below.' : 'Loading…'}</td>
+                  <td colSpan={7}>{loaded ? 'No saved models yet. Train a run (it saves itself), import a .safetensors model file, or bring a CLIP checkpoint (below).' : 'Loading…'}</td>
                 </tr>
               ) : null}
             </tbody>
@@ -90,6 +91,7 @@ export function ModelsView() {
           </div>
         ) : null}
       </section>
+      <ClipImportCard />
     </div>
   );
 }

@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react';
 import { fmtInt } from '../../format';
 import { reportError } from '../../stores/errorsStore';
 import { shownRecording, useGap } from '../../stores/gapStore';
+import { useDataStore } from '../../stores/dataStore';
 import { useModelsStore } from '../../stores/modelsStore';
 import { listModels } from '../../trainerClient';
 import { CosineHistogramsChart } from './CosineHistogramsChart';
@@ -20,23 +21,35 @@ function SourcePicker() {
   const live = useGap((s) => s.live);
   const stored = useGap((s) => s.stored);
   const models = useModelsStore((s) => s.models);
+  const datasets = useDataStore((s) => s.datasets);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [dataId, setDataId] = useState('');
   useEffect(() => listModels(), []);
 
-  const value = source === 'live' ? 'live' : stored ? `stored:${stored.ownerId.split('@')[0]}` : busy ? `stored:${busy}` : 'live';
-  const onChange = (v: string) => {
+  const storedId = stored ? stored.ownerId.split('@')[0]! : busy;
+  const value = source === 'live' ? 'live' : storedId ? `stored:${storedId}` : 'live';
+  const storedModel = source === 'stored' ? models.find((m) => m.id === storedId) : undefined;
+  // The probe's dataset: the model's own where it is stored, else the one chosen (a CLIP checkpoint has none here).
+  const ownStored = storedModel ? datasets.some((d) => d.id === storedModel.datasetId) : false;
+  const record = (id: string, data: string) => {
     setError(null);
-    if (v === 'live') return useGap.getState().setSource('live');
-    const id = v.slice('stored:'.length);
     setBusy(id);
-    showStoredModel(id)
+    showStoredModel(id, data || undefined)
       .catch((e: unknown) => {
         const msg = e instanceof Error ? e.message : String(e);
         setError(msg);
         reportError(msg, 'gap lab');
       })
       .finally(() => setBusy(null));
+  };
+  const onChange = (v: string) => {
+    setError(null);
+    if (v === 'live') return useGap.getState().setSource('live');
+    const id = v.slice('stored:'.length);
+    const m = models.find((x) => x.id === id);
+    const own = m ? datasets.some((d) => d.id === m.datasetId) : false;
+    record(id, own ? '' : dataId || (datasets[0]?.id ?? ''));
   };
   return (
     <div className="gap-source">
@@ -51,6 +64,26 @@ function SourcePicker() {
           ))}
         </select>
       </label>
+      {storedModel && !ownStored ? (
+        <label className="field-inline">
+          Data
+          <select
+            aria-label="Gap lab dataset"
+            data-testid="gap-dataset"
+            value={dataId || (datasets[0]?.id ?? '')}
+            onChange={(e) => {
+              setDataId(e.target.value);
+              record(storedModel.id, e.target.value);
+            }}
+          >
+            {datasets.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : null}
       {busy ? <span className="muted">Embedding the probe pairs…</span> : null}
       {error ? (
         <span className="error-text" role="alert">

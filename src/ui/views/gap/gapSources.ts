@@ -7,8 +7,11 @@ import { inferenceRequest, loadModel } from '../../inferenceClient';
 import { useGap } from '../../stores/gapStore';
 import { useTry } from '../../stores/tryStore';
 
-/** Loads a library model and records its probe; the lab shows it. */
-export async function showStoredModel(id: string): Promise<void> {
+/**
+ * Loads a library model and records its probe on `datasetId` (default: the model's own dataset; a
+ * CLIP checkpoint has none here, so any stored dataset: its images are resized to the model's input).
+ */
+export async function showStoredModel(id: string, datasetId?: string): Promise<void> {
   const gap = useGap.getState();
   gap.setSource('stored');
   gap.setStored(null);
@@ -17,8 +20,9 @@ export async function showStoredModel(id: string): Promise<void> {
   if (t.loadError) throw new Error(t.loadError);
   const m = t.model;
   if (!m || m.modelId !== id) throw new Error('The model could not be loaded');
-  if (!m.datasetStored) throw new Error(`${m.name}: its dataset (${m.datasetName}) is not in the browser storage, so there are no probe pairs to embed; import it again`);
-  const r = await inferenceRequest<GapRecordReport>({ type: 'gapRecord', requestId: newRequestId('gr'), datasetId: m.datasetId, seeds: [] });
+  const data = datasetId || (m.datasetStored ? m.datasetId : '');
+  if (!data) throw new Error(`${m.name}: its dataset (${m.datasetName}) is not in the browser storage, so there are no probe pairs to embed; choose a dataset (or import one in the Data tab)`);
+  const r = await inferenceRequest<GapRecordReport>({ type: 'gapRecord', requestId: newRequestId('gr'), datasetId: data, seeds: [] });
   useGap.getState().setStored({ ownerId: `${id}@${m.step}`, ownerName: `${m.name} (step ${m.step})`, probe: r.probe, snapshots: r.snapshots });
 }
 

@@ -58,7 +58,7 @@ export function ModelPicker() {
             {models.map((m) => (
               <option key={m.id} value={`stored:${m.id}`}>
                 {m.name} · step {fmtInt(m.step)}
-                {m.kind === 'imported' ? ' · imported' : ''}
+                {m.kind === 'imported' ? ' · imported' : m.kind === 'clip' ? ` · ${m.origin?.architecture ?? 'CLIP'} checkpoint` : ''}
               </option>
             ))}
           </select>

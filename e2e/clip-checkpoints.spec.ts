@@ -1,0 +1,148 @@
+// A real CLIP brought from disk through the Models tab (the PyTorch-made fixture of
+// test/fixtures/clip: a 64-px ViT in the Hugging Face layout, F16): a folder without its config is
+// refused by name with nothing stored; the folder is read in the inference worker, stored, listed
+// with its origin, and gives the PyTorch reference's zero-shot probabilities from PNG images typed
+// labels in the Try view; it searches and feeds the Gap lab on an imported 32-px dataset (images
+// resized to its input); it is still there after a reload; delete frees its chunks.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { importViaForm, openDataTab, solidImages, storedDataset, tar, upload, wdsMembers } from './archives';
+import { expect, test, waitForBackend, workerErrors } from './fixtures';
+import { COLOURS } from './testImages';
+
+const MODEL_DIR = join(process.cwd(), 'test', 'fixtures', 'clip', 'vit64_gelu_f16', 'hf');
+const ref = JSON.parse(readFileSync(join(MODEL_DIR, '..', 'reference.json'), 'utf8')) as {
+  imageSize: number;
+  images: number[][];
+  captions: string[];
+  logits: number[];
+  logitScale: number;
+};
+
+/** Reference image i as a PNG made in the page, scored against the reference captions (template "{}"). */
+async function zeroShotOfReference(page: Page, i: number): Promise<{ probabilities: number[]; cosines: number[]; logitScale: number }> {
+  return page.evaluate(
+    async ({ rgb, S, labels, key }) => {
+      const c = new OffscreenCanvas(S, S);
+      const ctx = c.getContext('2d')!;
+      const data = ctx.createImageData(S, S);
+      for (let p = 0; p < S * S; p++) data.data.set([rgb[p * 3]!, rgb[p * 3 + 1]!, rgb[p * 3 + 2]!, 255], p * 4);
+      ctx.putImageData(data, 0, 0);
+      const blob = await c.convertToBlob({ type: 'image/png' });
+      const hook = (window as any).__clipLab;
+      await hook.inferenceRequest({ type: 'setImage', requestId: `img-${key}`, imageKey: key, image: { kind: 'encoded', blob, name: `${key}.png` } });
+      const r = await hook.inferenceRequest({ type: 'zeroShot', requestId: `zs-${key}`, imageKey: key, labels, templates: ['{}'], singleTemplate: 0 });
+      return { probabilities: r.ensemble.probabilities, cosines: r.ensemble.cosines, logitScale: r.logitScale };
+    },
+    { rgb: ref.images[i]!, S: ref.imageSize, labels: ref.captions, key: `ref-${i}` },
+  );
+}
+
+const softmax = (x: number[]) => {
+  const m = Math.max(...x);
+  const e = x.map((v) => Math.exp(v - m));
+  const z = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / z);
+};
+const maxAbsDiff = (a: number[], b: number[]) => a.reduce((m, x, i) => Math.max(m, Math.abs(x - b[i]!)), 0);
+
+async function clipRows(page: Page): Promise<{ id: string; name: string; kind: string; bytes: number }[]> {
+  return page.evaluate(() => (window as any).__clipLab.getModels().models.filter((m: any) => m.kind === 'clip').map((m: any) => ({ id: m.id, name: m.name, kind: m.kind, bytes: m.bytes })));
+}
+
+async function chunkCount(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open('clip-lab');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const req = open.result.transaction('checkpointChunks').objectStore('checkpointChunks').count();
+          req.onsuccess = () => {
+            resolve(req.result);
+            open.result.close();
+          };
+          req.onerror = () => reject(req.error);
+        };
+      }),
+  );
+}
+
+test('a CLIP checkpoint folder: refused without its config, stored, the reference zero-shot, search and Gap lab on a 32-px dataset, kept across a reload, deleted', async ({ page }) => {
+  test.setTimeout(240_000);
+  await openDataTab(page);
+  await waitForBackend(page);
+  const images = await solidImages(page, COLOURS, 32);
+  const pairs = Array.from({ length: 64 }, (_, i) => ({ key: `k${i}`, image: images[i % 8]!, ext: 'png', caption: `a ${COLOURS[i % 8]} patch` }));
+  await importViaForm(page, { name: 'patches', files: [upload('patches.tar', tar(wdsMembers(pairs)))], valPct: 25 });
+  const ds = await storedDataset(page, 'patches');
+
+  await page.getByRole('tab', { name: /Models/ }).click();
+  // The weights alone: refused by name, nothing stored.
+  await page.getByTestId('clip-files-input').setInputFiles(join(MODEL_DIR, 'model.safetensors'));
+  await expect(page.getByTestId('clip-import-result')).toContainText(/Refused: .*model\.safetensors has no config beside it \(config\.json\).*Nothing was stored\./);
+  expect(await clipRows(page)).toEqual([]);
+  expect(await chunkCount(page)).toBe(0);
+
+  // The folder.
+  await page.getByTestId('clip-folder-input').setInputFiles(MODEL_DIR);
+  await expect(page.getByTestId('clip-import-result')).toContainText(/Stored “hf”: ViT \(width 64, 2 layers, patch 16\), 0\.\d M weights/, { timeout: 60_000 });
+  const [stored] = await clipRows(page);
+  expect(stored).toBeDefined();
+  const row = page.locator(`[data-testid="model-row"][data-model-id="${stored!.id}"]`);
+  await expect(row.getByTestId('clip-origin')).toContainText('ViT (width 64, 2 layers, patch 16) · 64 px · Hugging Face layout · F16 file of');
+  await expect(row).toContainText('CLIP checkpoint');
+  await expect(row).toContainText('pretrained');
+  await expect(row.getByRole('button', { name: 'Use this model', exact: true })).toHaveCount(0);
+
+  // Try it: the PyTorch reference's logits, as probabilities over the captions.
+  await row.getByRole('button', { name: 'Try it', exact: true }).click();
+  await expect.poll(() => page.evaluate(() => (window as any).__clipLab.getTry().model?.modelId ?? null), { timeout: 60_000 }).toBe(stored!.id);
+  const C = ref.captions.length;
+  for (const i of [0, 1]) {
+    const r = await zeroShotOfReference(page, i);
+    const logits = ref.logits.slice(i * C, (i + 1) * C);
+    expect(maxAbsDiff(r.cosines, logits.map((l) => l / ref.logitScale))).toBeLessThan(1e-4);
+    expect(maxAbsDiff(r.probabilities, softmax(logits))).toBeLessThan(1e-3);
+    expect(r.logitScale).toBeCloseTo(ref.logitScale, 2);
+  }
+
+  // Search over the imported 32-px dataset (resized to 64 px): every image found, red patches first for "red".
+  const search = await page.evaluate(async (datasetId) => {
+    const hook = (window as any).__clipLab;
+    const ix = await hook.inferenceRequest({ type: 'buildIndex', requestId: 'ix', datasetId });
+    const s = await hook.inferenceRequest({ type: 'search', requestId: 'q', query: 'a red patch', k: 8 });
+    return { images: ix.images, hits: s.hits.length };
+  }, ds.id);
+  expect(search).toEqual({ images: 64, hits: 8 });
+
+  // The Gap lab measures it on that dataset (it has none of its own here).
+  await page.getByRole('tab', { name: /Gap/ }).click();
+  await page.getByTestId('gap-source').selectOption(`stored:${stored!.id}`);
+  await expect(page.getByTestId('gap-dataset')).toBeVisible();
+  await expect.poll(() => page.evaluate(() => (window as any).__clipLab.getGap().stored?.probe.datasetName ?? null), { timeout: 60_000 }).toBe('patches');
+  const gap = await page.evaluate(() => (window as any).__clipLab.getGap().stored.snapshots[0].metrics.centroidDistance);
+  expect(gap).toBeGreaterThan(0);
+  expect(gap).toBeLessThan(2);
+
+  // Kept in the browser: after a reload it is listed and loads again.
+  await page.reload();
+  await waitForBackend(page);
+  await page.getByRole('tab', { name: /Models/ }).click();
+  await expect(row).toBeVisible();
+  await row.getByRole('button', { name: 'Try it', exact: true }).click();
+  await expect.poll(() => page.evaluate(() => (window as any).__clipLab.getTry().model?.modelId ?? null), { timeout: 60_000 }).toBe(stored!.id);
+  const again = await zeroShotOfReference(page, 0);
+  expect(maxAbsDiff(again.cosines, ref.logits.slice(0, C).map((l) => l / ref.logitScale))).toBeLessThan(1e-4);
+
+  // Delete frees its chunks.
+  await page.getByRole('tab', { name: /Models/ }).click();
+  expect(await chunkCount(page)).toBeGreaterThan(0);
+  await row.getByRole('button', { name: /Delete/ }).click();
+  const confirm = row.getByRole('button', { name: /Confirm|Delete/ });
+  if (await confirm.count()) await confirm.first().click();
+  await expect.poll(() => clipRows(page)).toEqual([]);
+  expect(await chunkCount(page)).toBe(0);
+  expect(await workerErrors(page)).toEqual([]);
+});
