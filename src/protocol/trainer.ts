@@ -116,6 +116,8 @@ export type TrainerCommand =
   | { type: 'deleteModel'; id: string }
   /** Answered by a ModelFileReport (a .safetensors Blob). */
   | ({ type: 'exportModel'; id: string } & Request)
+  /** The model as an open_clip checkpoint folder (a .tar); answered by a ModelFileReport, or an error naming what does not map. */
+  | ({ type: 'exportOpenClip'; id: string } & Request)
   /** Validates a .safetensors file and stores it in the library; answered by a ModelImportReport. */
   | ({ type: 'importModel'; file: File } & Request)
   /** A copy of the run's model weights now, between two steps (the Try view's live model). Answered by a WeightsReport. */

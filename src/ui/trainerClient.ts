@@ -133,6 +133,15 @@ export function exportModel(id: string): void {
   send({ type: 'exportModel', requestId: newRequestId('m'), id });
 }
 
+/** Downloads the model as an open_clip checkpoint folder (.tar); a refusal names what does not map. */
+export function exportOpenClipModel(id: string): void {
+  const models = useModelsStore.getState();
+  models.exportStarted(id);
+  request({ type: 'exportOpenClip', requestId: newRequestId('o'), id })
+    .catch((e: unknown) => reportError(e instanceof Error ? e.message : String(e), 'export for open_clip'))
+    .finally(() => useModelsStore.getState().exportDone(id));
+}
+
 /** Checks and stores .safetensors files in the library (each answered by a modelImport report). */
 export function importModelFiles(files: readonly File[]): void {
   for (const file of files) {

@@ -1,18 +1,19 @@
-// The Models library commands (list, rename, delete, export, import), answered from the
+// The Models library commands (list, rename, delete, export as a model file or for open_clip, import), answered from the
 // trainer worker, which owns the checkpoint store. A refused import reports the file and the
 // reason and stores nothing; every change is followed by a fresh list.
 import type { ClipLabDatabase } from '../data/db';
 import type { Command, ModelSummary, Report } from '../protocol/trainer';
 import { storageInfo } from '../data/store/storageInfo';
 import { checkpointBlob, deleteModelRecord, getModelCheckpoint, listModelRecords, renameModelRecord } from '../train/checkpointStore';
-import { importModelFile } from '../train/runStorage';
+import { importModelFile, loadStoredWeights } from '../train/runStorage';
+import { openClipFolderTar } from '../model/checkpoints/openClipFolder';
+import { slugOf } from '../util/slug';
 
-type LibraryCommand = Extract<Command, { type: 'listModels' | 'renameModel' | 'deleteModel' | 'exportModel' | 'importModel' }>;
+type LibraryCommand = Extract<Command, { type: 'listModels' | 'renameModel' | 'deleteModel' | 'exportModel' | 'exportOpenClip' | 'importModel' }>;
 
 /** A file name from a model name: lower case, [a-z0-9-] only. */
 export function fileNameFor(name: string, step: number): string {
-  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'model';
-  return `${slug}-step${step}.safetensors`;
+  return `${slugOf(name)}-step${step}.safetensors`;
 }
 
 export class ModelLibrary {
@@ -38,6 +39,13 @@ export class ModelLibrary {
         const { model, checkpoint } = await getModelCheckpoint(db, cmd.id);
         const blob = await checkpointBlob(db, checkpoint);
         this.post({ type: 'modelFile', requestId: cmd.requestId, id: model.id, fileName: fileNameFor(model.name, checkpoint.step), blob });
+        return;
+      }
+      case 'exportOpenClip': {
+        // Refused (CheckpointError, every reason named) where the architecture does not map.
+        const weights = await loadStoredWeights(db, cmd.id);
+        const { fileName, blob } = openClipFolderTar(weights);
+        this.post({ type: 'modelFile', requestId: cmd.requestId, id: cmd.id, fileName, blob });
         return;
       }
       case 'importModel':

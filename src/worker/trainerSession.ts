@@ -130,6 +130,7 @@ export class TrainerSession {
         case 'renameModel':
         case 'deleteModel':
         case 'exportModel':
+        case 'exportOpenClip':
         case 'importModel':
           if (cmd.type === 'deleteModel' && cmd.id === this.run?.id && this.isActive()) throw new Error('Stop the run before deleting it');
           return await this.library.handle(cmd);

@@ -7,7 +7,9 @@ import { objectiveOf } from '../../config/objectiveOf';
 import { objectiveShort } from '../objectives';
 import { useRoute } from '../stores/routeStore';
 import { isBusy, useTelemetry } from '../stores/telemetryStore';
-import { deleteModel, exportModel, renameModel, resumeModel } from '../trainerClient';
+import { deleteModel, exportModel, exportOpenClipModel, renameModel, resumeModel } from '../trainerClient';
+import { openClipExportProblems } from '../../model/checkpoints/exportOpenClip';
+import { END_ID } from '../../tokenizer/bpeIds';
 import { loadModel } from '../inferenceClient';
 
 /** One saved model: what it is, how far it trained, how good it is, and its actions. */
@@ -18,6 +20,9 @@ export function ModelRow({ m, current }: { m: ModelSummary; current: boolean }) 
   const busy = useTelemetry((s) => isBusy(s.status.state));
   const setView = useRoute((s) => s.navigate);
   const created = fmtDateTime(m.updatedAt).split(' ');
+  // A CLIP checkpoint's tokenizer ends at its last id; the app's BPE ends at END_ID (the export relabels it).
+  const V = m.config.model.text.vocabSize;
+  const openClipProblems = openClipExportProblems(m.config.model, { kind: m.kind === 'clip' ? 'clip-bpe' : 'clip-lab-bpe', vocabSize: V, endId: m.kind === 'clip' ? V - 1 : END_ID });
   const load = () => {
     resumeModel(m.id);
     setView('train');
@@ -117,8 +122,17 @@ export function ModelRow({ m, current }: { m: ModelSummary; current: boolean }) 
           <button type="button" className="btn btn-small" onClick={() => setEditing(true)}>
             Rename
           </button>
-          <button type="button" className="btn btn-small" disabled={exporting} onClick={() => exportModel(m.id)}>
+          <button type="button" className="btn btn-small" disabled={exporting} title="A CLIP Lab model file (.safetensors), to import here or elsewhere" onClick={() => exportModel(m.id)}>
             {exporting ? 'Exporting…' : 'Export'}
+          </button>
+          <button
+            type="button"
+            className="btn btn-small"
+            disabled={exporting || openClipProblems.length > 0}
+            title={openClipProblems.length ? `Does not map onto open_clip: ${openClipProblems.join(' ')}` : 'An open_clip checkpoint folder (.tar): config, state dict, tokenizer, how to load it'}
+            onClick={() => exportOpenClipModel(m.id)}
+          >
+            For open_clip
           </button>
           <DeleteButton onDelete={() => deleteModel(m.id)} disabled={current && busy} title={current && busy ? 'Stop the run first' : undefined} />
         </div>
