@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { cropResizeInto, cropResizeRgb, randomCropRect } from '../src/data/image/augment';
-import { NORM_BIAS, NORM_SCALE, normaliseImageInto } from '../src/data/store/shardReader';
+import { appImageInput, modelImageInput, writeModelInput } from '../src/data/image/modelInput';
+
+const APP = appImageInput(8);
+const NORM_SCALE = APP.scale;
+const NORM_BIAS = APP.bias;
 import { Rng } from '../src/util/prng';
-import type { ShardRecord } from '../src/data/store/types';
 
 function randomImage(S: number, seed: number): Uint8Array {
   const r = new Rng(seed);
@@ -44,15 +47,22 @@ describe('random resized crop', () => {
     }
   });
 
-  it('fused normalisation at scale 1 equals the plain normalisation', () => {
+  it('fused normalisation at scale 1 equals the plain normalisation (x/255 − mean)/std, the app\'s and a CLIP\'s', () => {
     const S = 8;
     const img = randomImage(S, 2);
-    const shard = { images: img } as ShardRecord;
-    const a = new Float32Array(S * S * 3 + 5);
-    const b = new Float32Array(S * S * 3 + 5);
-    normaliseImageInto(shard, 0, S * S, a, 5);
-    cropResizeInto(img, 0, S, randomCropRect(S, [1, 1], 0.3, 0.6, 0.9), b, 5, NORM_SCALE, NORM_BIAS);
-    for (let i = 0; i < a.length; i++) expect(b[i]).toBeCloseTo(a[i], 5);
+    const clip = { image: { imageSize: S } as never, imageMean: [0.48145466, 0.4578275, 0.40821073] as [number, number, number], imageStd: [0.26862954, 0.26130258, 0.27577711] as [number, number, number] };
+    for (const [input, mean, std] of [
+      [APP, [0.5, 0.5, 0.5], [0.5, 0.5, 0.5]],
+      [modelImageInput(clip), clip.imageMean, clip.imageStd],
+    ] as const) {
+      const a = new Float32Array(S * S * 3 + 5);
+      const b = new Float32Array(S * S * 3 + 5);
+      for (let i = 0; i < S * S * 3; i++) a[5 + i] = (img[i]! / 255 - mean[i % 3]!) / std[i % 3]!;
+      writeModelInput(img, 0, S, input, b, 5);
+      for (let i = 0; i < a.length; i++) expect(b[i]).toBeCloseTo(a[i]!, 5);
+      cropResizeInto(img, 0, S, randomCropRect(S, [1, 1], 0.3, 0.6, 0.9), b, 5, input.scale, input.bias);
+      for (let i = 0; i < a.length; i++) expect(b[i]).toBeCloseTo(a[i]!, 5);
+    }
   });
 
   it('is deterministic in its draws, and the crop stays inside with the requested area', () => {

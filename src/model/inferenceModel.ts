@@ -4,8 +4,7 @@
 //   texts  → v_j = normalise(f_text(tokens_j))   (unit rows, n × D)
 //   images → u_i = normalise(f_image(x_i))       (x = (rgb/255 − mean)/std, NHWC)
 import * as tf from '@tensorflow/tfjs';
-import { IMAGE_MEAN, IMAGE_STD, normaliseRgbInto } from '../data/batch';
-import { cropResizeInto } from '../data/image/augment';
+import { modelImageInput, writeModelInput } from '../data/image/modelInput';
 import { tokenizerFromJSON, type TextTokenizer } from '../tokenizer/textTokenizer';
 import { ClipModel } from './clipModel';
 import type { ModelWeights } from './modelWeights';
@@ -114,26 +113,21 @@ export async function encodeTextsChunked(model: ClipModel, tokenizer: Pick<TextT
 
 /**
  * Unit image embeddings of n packed RGB images (size² · 3 bytes each), n × D, in chunks of
- * IMAGE_CHUNK. Images of another size than the model's (a dataset stored at 32 px for a 224-px
- * CLIP, or at 256 px for a 32-px model) are resized to it (bilinear, whole image) as they are
- * normalised: x = (rgb/255 − mean)/std = rgb·scale + bias with scale = 1/(255·std), bias = −mean/std.
+ * IMAGE_CHUNK. Images of another size than the model's are resized to it as they are normalised
+ * with the model's mean and std (src/data/image/modelInput.ts).
  */
 export async function encodeImagesChunked(model: ClipModel, rgb: Uint8Array, n: number, size = model.config.image.imageSize, onChunk?: (done: number) => Promise<void> | void): Promise<Float32Array> {
-  const S = model.config.image.imageSize;
+  const input = modelImageInput(model.config);
+  const S = input.size;
   const px = S * S * 3;
   const inPx = size * size * 3;
   if (rgb.length !== n * inPx) throw new Error(`encodeImages: ${rgb.length} bytes for ${n} images of ${size}×${size}`);
-  const mean = model.config.imageMean ?? IMAGE_MEAN;
-  const std = model.config.imageStd ?? IMAGE_STD;
-  const scale = std.map((s) => 1 / (255 * s));
-  const bias = mean.map((m, c) => -m / std[c]!);
   const D = model.config.embedDim;
   const out = new Float32Array(n * D);
   const x = new Float32Array(IMAGE_CHUNK * px);
   for (let s = 0; s < n; s += IMAGE_CHUNK) {
     const m = Math.min(IMAGE_CHUNK, n - s);
-    if (size === S) normaliseRgbInto(rgb.subarray(s * px, (s + m) * px), x, 0, mean, std);
-    else for (let i = 0; i < m; i++) cropResizeInto(rgb, (s + i) * inPx, size, { x: 0, y: 0, side: size }, x, i * px, scale, bias, S);
+    for (let i = 0; i < m; i++) writeModelInput(rgb, (s + i) * inPx, size, input, x, i * px);
     x.fill(0, m * px);
     const u = tf.tidy(() => model.encodeImages(tf.tensor4d(x, [IMAGE_CHUNK, S, S, 3])));
     const values = await u.data();

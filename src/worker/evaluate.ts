@@ -6,7 +6,8 @@
 // matrix of (the first rows of) the current training batch.
 import * as tf from '@tensorflow/tfjs';
 import type { ClipLabDatabase } from '../data/db';
-import { normaliseImageInto, readSplit, type LabelledBatch } from '../data/store/shardReader';
+import { readSplit, type LabelledBatch } from '../data/store/shardReader';
+import { modelImageInput, writeModelInput } from '../data/image/modelInput';
 import type { DatasetManifest } from '../data/store/types';
 import { gapMetrics } from '../eval/gapMetrics';
 import { GapAccumulator } from '../eval/modalityGap';
@@ -61,8 +62,11 @@ interface EvalInputs {
 export async function evaluateModel({ db, model, manifest, tokenizer, config, step, batch }: EvalInputs): Promise<EvalReport> {
   const t0 = performance.now();
   const T = config.model.text.contextLength;
-  const S = manifest.imageSize;
+  // The model's input: the stored images resized where the sizes differ (a fine-tuned CLIP), its mean/std.
+  const input = modelImageInput(config.model);
+  const S = input.size;
   const px = S * S * 3;
+  const inS = manifest.imageSize;
   const chunk = config.batchSize;
   const encodeTexts = (texts: string[]) => {
     const { tokens, eot } = tokenizer.encodeBatch(texts, T);
@@ -105,7 +109,7 @@ export async function evaluateModel({ db, model, manifest, tokenizer, config, st
 
   for await (const shard of readSplit(db, manifest, 'val')) {
     for (let i = 0; i < shard.count; i++) {
-      normaliseImageInto(shard, i, S * S, images, filled * px);
+      writeModelInput(shard.images, i * inS * inS * 3, inS, input, images, filled * px);
       captions.push(shard.captions[i][0]);
       labels.push(shard.labels[i]);
       if (++filled === chunk) await runChunk();

@@ -7,11 +7,13 @@
 //
 // Optional augmentation (training only): `augment.randomResizedCrop: [lo, hi]` crops a
 // random square of area fraction in [lo, hi] and resizes it back to S×S (bilinear);
-// no flips. Resuming: `state()` returns {epoch, pos, batches}; passing it back as
+// no flips. Images stored at another size than the model's input are resized to it (opts.input,
+// src/data/image/modelInput.ts: a CLIP fine-tuned on a dataset stored at 32 px). Resuming: `state()` returns {epoch, pos, batches}; passing it back as
 // `opts.state` rebuilds the reader exactly at that point (see readerSchedule.ts).
-import { IMAGE_MEAN, IMAGE_STD, normaliseRgbInto, type Batch } from '../batch';
+import type { Batch } from '../batch';
 import type { ClipLabDatabase } from '../db';
-import { cropResizeInto, randomCropRect, type ScaleRange } from '../image/augment';
+import { randomCropRect, type ScaleRange } from '../image/augment';
+import { appImageInput, writeModelInput, type ModelImageInput } from '../image/modelInput';
 import { ReaderSchedule, type ReaderState } from './readerSchedule';
 import { readShard } from './shardStore';
 import { shardCounts, type DatasetManifest, type ShardRecord, type Split } from './types';
@@ -37,6 +39,8 @@ export interface ReaderOptions {
   tokenizer: CaptionEncoder;
   /** Training batches only; omit for evaluation. */
   augment?: AugmentOptions;
+  /** The model's input (size, mean/std): default the stored size and the app's normalisation. */
+  input?: ModelImageInput;
   /** Resume at a state returned by state() of a reader with the same dataset and options. */
   state?: ReaderState;
 }
@@ -44,15 +48,6 @@ export interface ReaderOptions {
 export interface LabelledBatch extends Batch {
   captions: string[];
   labels: Int32Array;
-}
-
-/** (x/255 − mean)/std as x·scale + bias, per channel. */
-export const NORM_SCALE: readonly number[] = IMAGE_STD.map((s) => 1 / (255 * s));
-export const NORM_BIAS: readonly number[] = IMAGE_MEAN.map((m, c) => -m / IMAGE_STD[c]);
-
-/** Copy pair `i` of a shard into `out` at `offset`, normalised to (x/255 − mean)/std. */
-export function normaliseImageInto(shard: ShardRecord, i: number, pixels: number, out: Float32Array, offset: number): void {
-  normaliseRgbInto(shard.images.subarray(i * pixels * 3, (i + 1) * pixels * 3), out, offset);
 }
 
 /** Loads shard `index` of a split of one dataset (IndexedDB in the app, memory in tests). */
@@ -65,6 +60,7 @@ export function storeShardLoader(db: ClipLabDatabase, datasetId: string): ShardL
 
 export class ShardReader {
   private readonly schedule: ReaderSchedule;
+  private readonly input: ModelImageInput;
   private readonly cache = new Map<number, ShardRecord>();
   private pending: { shard: number; promise: Promise<ShardRecord> } | null = null;
 
@@ -83,6 +79,7 @@ export class ShardReader {
       label: opts.split,
     };
     this.schedule = opts.state ? ReaderSchedule.at(params, opts.state) : new ReaderSchedule(params);
+    this.input = opts.input ?? appImageInput(manifest.imageSize);
     const crop = opts.augment?.randomResizedCrop;
     if (crop) randomCropRect(manifest.imageSize, crop, 0, 0, 0); // validates the range up front
   }
@@ -133,17 +130,17 @@ export class ShardReader {
 
     const S = this.manifest.imageSize;
     const pixels = S * S;
-    const images = new Float32Array(batchSize * pixels * 3);
+    const input = this.input;
+    const outPx = input.size * input.size * 3;
+    const images = new Float32Array(batchSize * outPx);
     const captions: string[] = [];
     const labels = new Int32Array(batchSize);
     const crop = this.opts.augment?.randomResizedCrop;
     for (let b = 0; b < batchSize; b++) {
       const p = picks[b];
       const shard = this.cache.get(p.shard)!;
-      if (crop) {
-        const rect = randomCropRect(S, crop, p.uScale, p.uX, p.uY);
-        cropResizeInto(shard.images, p.i * pixels * 3, S, rect, images, b * pixels * 3, NORM_SCALE, NORM_BIAS);
-      } else normaliseImageInto(shard, p.i, pixels, images, b * pixels * 3);
+      const rect = crop ? randomCropRect(S, crop, p.uScale, p.uX, p.uY) : undefined;
+      writeModelInput(shard.images, p.i * pixels * 3, S, input, images, b * outPx, rect);
       const cs = shard.captions[p.i];
       captions.push(cs[Math.min(cs.length - 1, Math.floor(p.uCaption * cs.length))]);
       labels[b] = shard.labels[p.i];
@@ -151,7 +148,7 @@ export class ShardReader {
     const upcoming = this.schedule.peekShard(); // kept if cached (a one-shard split re-reads nothing)
     for (const s of [...this.cache.keys()]) if (this.schedule.refs(s) === 0 && s !== upcoming) this.cache.delete(s);
     const { tokens, eot } = this.opts.tokenizer.encodeBatch(captions, contextLength);
-    return { size: batchSize, imageSize: S, images, contextLength, tokens, eot, captions, labels };
+    return { size: batchSize, imageSize: input.size, images, contextLength, tokens, eot, captions, labels };
   }
 }
 
