@@ -89,8 +89,21 @@ export interface TrainConfig {
   gapEvery?: number;
   /** Before step 1, rotate the text tower onto the image tower (orthogonal Procrustes on 256 training pairs): no gap at initialisation. */
   alignTowersAtInit?: boolean;
+  /** Fine-tuning: start from a stored model (its architecture, weights and tokenizer) instead of a fresh init. */
+  init?: FineTuneInit;
   /** Auto-save: a checkpoint every N steps or M seconds, whichever comes first (0 turns that trigger off), and on Pause and Stop. */
   autosave?: AutosaveConfig;
+}
+
+/**
+ * Where a fine-tuning run starts: a library model (a CLIP checkpoint read from disk, or a model trained
+ * here), and what trains: every parameter, or only the two projections and the temperature (the towers
+ * frozen: their features are fixed, the map onto the shared space and s are learnt).
+ */
+export interface FineTuneInit {
+  modelId: string;
+  modelName: string;
+  train: 'all' | 'projections';
 }
 
 export interface AutosaveConfig {

@@ -21,19 +21,28 @@ import { ClipModel, batchToTensors, disposeBatchTensors } from '../model/clipMod
 import type { BatchSource, BatchSourceSnapshot, Objective, StateArray } from '../objectives/objective';
 import { createObjective } from '../objectives/createObjective';
 import type { TrainConfig } from '../config/types';
-import { BpeTokenizer } from '../tokenizer/bpe';
+import { tokenizerFromJSON, type TextTokenizer } from '../tokenizer/textTokenizer';
+import type { GivenValues } from '../model/params';
+import { modelImageInput } from '../data/image/modelInput';
 import { MetricHistory } from './metricHistory';
 import { ReaderBatchSource, episodePairs, type ReaderSettings, type RunDataset } from './runDataset';
 import { RUN_FORMAT, sourceArraysOf, variableTensors, type RunMeta, type RunSnapshot, type SnapshotTensor, type TensorLoader, type TensorSpecOfRun } from './runSnapshot';
 import { lrAt } from './schedule';
 import { Trainer, type StepResult } from './trainStep';
 
+/** What trains when only the projections are fine-tuned: both projections, t, and the objective's own parameters (e.g. SigLIP's bias). */
+export function isProjectionOrTemperature(name: string): boolean {
+  return name === 'img.proj.w' || name === 'txt.proj.w' || !(name.startsWith('img.') || name.startsWith('txt.'));
+}
+
 export interface RunInit {
   id: string;
   name: string;
-  /** Resolved config: model vocabulary = tokenizer size, image size = the dataset's. */
+  /** Resolved config: model vocabulary = tokenizer size; image size the dataset's (or a fine-tuned model's: the reader resizes). */
   config: TrainConfig;
-  tokenizer: BpeTokenizer;
+  tokenizer: TextTokenizer;
+  /** A fine-tuning run's starting weights (config.init): the model starts from them, not from its seeded init. */
+  initialWeights?: GivenValues;
   data: RunDataset;
   createdAt?: string;
   onProgress?: (p: { done: number; total: number; message: string }) => void;
@@ -63,15 +72,14 @@ export class Run {
     if (config.model.text.vocabSize !== tokenizer.vocabSize) {
       throw new Error(`run config: vocabulary ${config.model.text.vocabSize} does not match the tokenizer's ${tokenizer.vocabSize}`);
     }
-    if (config.model.image.imageSize !== data.identity.imageSize) {
-      throw new Error(`run config: image size ${config.model.image.imageSize} does not match the dataset's ${data.identity.imageSize}`);
-    }
     this.createdAt = init.createdAt ?? new Date().toISOString();
-    this.model = new ClipModel(config.model, config.seed);
+    this.model = new ClipModel(config.model, config.seed, init.initialWeights);
     try {
       // The objective first: it may register parameters (SigLIP's bias) the optimizer must cover.
       this.objective = createObjective(config.objective, this.model);
-      this.trainer = new Trainer(this.model, config.optim, this.objective);
+      // Fine-tuning the projections only: the towers are frozen (no gradients, no updates).
+      const trainable = config.init?.train === 'projections' ? isProjectionOrTemperature : undefined;
+      this.trainer = new Trainer(this.model, { ...config.optim, trainable }, this.objective);
       const settings = this.readerSettings;
       this.source = this.objective.createBatchSource
         ? this.objective.createBatchSource({
@@ -100,10 +108,7 @@ export class Run {
     if (d.id !== meta.dataset.id || d.trainPairs !== meta.dataset.trainPairs || d.imageSize !== meta.dataset.imageSize) {
       throw new Error(`checkpoint was trained on ${meta.dataset.name} (${meta.dataset.id}), not ${d.name} (${d.id})`);
     }
-    if ((meta.tokenizer as { type?: string }).type === 'clip-bpe') {
-      throw new Error(`${meta.name} is a CLIP checkpoint read from disk: it can be tried, searched with, evaluated and measured, but training it here is not available yet`);
-    }
-    const run = new Run({ id: meta.id, name: meta.name, createdAt: meta.createdAt, config: meta.config, tokenizer: BpeTokenizer.fromJSON(meta.tokenizer), data, ...hooks });
+    const run = new Run({ id: meta.id, name: meta.name, createdAt: meta.createdAt, config: meta.config, tokenizer: tokenizerFromJSON(meta.tokenizer), data, ...hooks });
     try {
       const expected = run.stateTensors();
       for (const t of expected) {
@@ -138,7 +143,7 @@ export class Run {
     return this.init.config;
   }
 
-  get tokenizer(): BpeTokenizer {
+  get tokenizer(): TextTokenizer {
     return this.init.tokenizer;
   }
 
@@ -149,7 +154,7 @@ export class Run {
   /** How this run reads its training split (the reader source, and the bench's reader). */
   get readerSettings(): ReaderSettings {
     const c = this.init.config;
-    return { batchSize: c.batchSize, seed: c.seed, contextLength: c.model.text.contextLength, tokenizer: this.init.tokenizer };
+    return { batchSize: c.batchSize, seed: c.seed, contextLength: c.model.text.contextLength, tokenizer: this.init.tokenizer, input: modelImageInput(c.model) };
   }
 
   /** Updates applied so far (the one step counter). */
@@ -210,7 +215,7 @@ export class Run {
       name: this.name,
       createdAt: this.createdAt,
       config: this.config,
-      tokenizer: this.tokenizer.toJSON(),
+      tokenizer: this.tokenizer.toJSON() as RunMeta['tokenizer'],
       dataset: this.data.identity,
       step: this.step,
       source: { state: src.state, arrays },

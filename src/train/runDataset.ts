@@ -3,6 +3,7 @@
 // (recorded in checkpoints, so a resume refuses other data). `storeRunDataset` wires the app's
 // shard store in. The default batch source, ReaderBatchSource, streams the reader's batches and
 // resumes from the reader's {epoch, pos, batches} (exact by replay, see readerSchedule.ts).
+import type { ModelImageInput } from '../data/image/modelInput';
 import type { ClipLabDatabase } from '../data/db';
 import { ShardReader, storeShardLoader, type AugmentOptions, type CaptionEncoder, type ReaderState, type ShardLoader } from '../data/store/shardReader';
 import { shardCounts, type DatasetManifest } from '../data/store/types';
@@ -86,6 +87,8 @@ export interface ReaderSettings {
   seed: number;
   contextLength: number;
   tokenizer: CaptionEncoder;
+  /** The model's input (size, mean/std), when it is not the stored size with the app's normalisation. */
+  input?: ModelImageInput;
 }
 
 /** A training-split reader; a fresh one replays the same order, one built with `state` continues there. */
@@ -98,6 +101,7 @@ export function trainReader(data: RunDataset, s: ReaderSettings, state?: ReaderS
     contextLength: s.contextLength,
     tokenizer: s.tokenizer,
     augment: data.augment,
+    input: s.input,
     state,
   });
 }

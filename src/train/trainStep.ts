@@ -22,6 +22,8 @@ export interface TrainerConfig {
   gradClip: number;
   /** Used when step() is called without an explicit lr. */
   schedule?: LrSchedule;
+  /** Which parameters train (by registry name); default all. The others get no gradient and no update. */
+  trainable?: (name: string) => boolean;
 }
 
 /** Every tensor is a fresh scalar owned by the caller (dispose after reading, e.g. via disposeStepResult). */
@@ -49,8 +51,10 @@ export function disposeStepResult(r: StepResult): void {
 
 export class Trainer {
   readonly optimizer: AdamW;
-  /** Variables the optimizer updates, in registry order at construction. */
+  /** Every parameter, in registry order at construction (the optimizer holds a slot for each). */
   private readonly vars: tf.Variable[];
+  /** The ones differentiated and updated (all, or config.trainable's). */
+  private readonly trained: tf.Variable[];
 
   /**
    * Create the objective (createObjective) BEFORE the Trainer: the optimizer covers exactly the
@@ -65,6 +69,9 @@ export class Trainer {
     const clash = Object.keys(objective.extraScalars()).filter((k) => objective.componentNames.includes(k));
     if (clash.length) throw new Error(`objective ${objective.kind}: extra scalar names clash with components: ${clash.join(', ')}`);
     this.vars = model.params.variables();
+    const trainable = config.trainable;
+    this.trained = trainable ? model.params.params.filter((p) => trainable(p.name)).map((p) => p.variable) : this.vars;
+    if (this.trained.length === 0) throw new Error('Trainer: no parameter is trainable');
     this.optimizer = new AdamW(
       model.params.params.map((p) => ({ variable: p.variable, decay: p.decay })),
       { weightDecay: config.weightDecay, beta1: config.beta1, beta2: config.beta2, epsilon: config.eps },
@@ -82,7 +89,7 @@ export class Trainer {
       if (!this.config.schedule) throw new Error('Trainer.step: pass lr or configure a schedule');
       lr = lrAt(this.stepCount, this.config.schedule);
     }
-    const { model, objective, vars } = this;
+    const { model, objective, vars, trained } = this;
     if (model.params.params.length !== vars.length) {
       throw new Error(
         `Trainer.step: the model has ${model.params.params.length} parameters but the optimizer was built with ${vars.length}: ` +
@@ -120,7 +127,7 @@ export class Trainer {
           side.u = keep(u);
           side.v = keep(v);
           return out.loss;
-        }, vars);
+        }, trained);
         if (!side.components || !side.u || !side.v) throw new Error('Trainer.step: the loss function did not run');
         // Diagnostics off the gradient tape: inside it, every op's saved inputs (here N×N ones) would
         // stay alive until the whole backward pass had run.

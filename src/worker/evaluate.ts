@@ -17,7 +17,7 @@ import { classEmbeddings, predictClasses, ZeroShotTally } from '../eval/zeroShot
 import type { ClipModel } from '../model/clipModel';
 import type { EvalReport } from '../protocol/trainer';
 import type { TrainConfig } from '../config/types';
-import type { BpeTokenizer } from '../tokenizer/bpe';
+import type { TextTokenizer } from '../tokenizer/textTokenizer';
 
 export const SIMILARITY_ROWS = 16;
 /** Retrieval is scored among the first this many validation pairs (bounded memory and time). */
@@ -53,7 +53,7 @@ interface EvalInputs {
   db: ClipLabDatabase;
   model: ClipModel;
   manifest: DatasetManifest;
-  tokenizer: BpeTokenizer;
+  tokenizer: TextTokenizer;
   config: TrainConfig;
   step: number;
   batch: LabelledBatch | null;

@@ -13,7 +13,8 @@ import { configProblems } from '../config/validate';
 import { BpeTokenizer } from '../tokenizer/bpe';
 import { Run, type RunInit } from '../train/run';
 import { detachedRunDataset, storeRunDataset, type DatasetIdentity, type RunDataset } from '../train/runDataset';
-import { loadStoredRun } from '../train/runStorage';
+import { loadStoredRun, loadStoredWeights } from '../train/runStorage';
+import { tokenizerFromJSON } from '../tokenizer/textTokenizer';
 
 type Hooks = Pick<RunInit, 'onProgress' | 'yieldFn'>;
 
@@ -38,6 +39,22 @@ export class RunLoader {
         `${manifest.name} has ${manifest.splits.train.pairs} training pairs, fewer than the batch size ${config.batchSize}: lower the batch size or use more data`,
       );
     }
+    const id = `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+    if (config.init) {
+      // Fine-tuning: the stored model's architecture, weights and tokenizer; the dataset's images
+      // resized to its input by the reader; its own captions tokenised by its own tokenizer.
+      if (objective.kind === 'protoclip') throw new Error('Fine-tuning starts from a CLIP model: choose CLIP, the positive-pair regulariser, SigLIP or CyCLIP (ProtoCLIP builds its own heads and episodes)');
+      this.post({ type: 'progress', phase: 'model', done: 0, total: 1, message: `Loading ${config.init.modelName}…` });
+      const weights = await loadStoredWeights(db, config.init.modelId);
+      const tokenizer = tokenizerFromJSON(weights.tokenizer);
+      const model = { ...weights.config.model, learnLogitScale: config.model.learnLogitScale };
+      const resolved: TrainConfig = { ...config, objective, preset: weights.config.preset, model };
+      await this.postDataset(db, manifest, tokenizer, fromCache);
+      const given = new Map(weights.tensors.map((t) => [t.name, t.values]));
+      const name = `${resolved.objective.kind} · ${config.init.modelName} → ${manifest.name} · ${config.init.train === 'projections' ? 'projections' : 'whole model'}`;
+      const run = Run.create({ id, name, config: resolved, tokenizer, data: storeRunDataset(db, manifest), initialWeights: (n) => given.get(n) ?? null, ...hooks });
+      return { run, manifest };
+    }
     if (!manifest.tokenizer) throw new Error(`${manifest.name} has no tokenizer stored; re-import it`);
     const tokenizer = BpeTokenizer.fromJSON(manifest.tokenizer);
     // Saved configs from before objectives existed have none: plain CLIP.
@@ -48,7 +65,6 @@ export class RunLoader {
     };
     await this.postDataset(db, manifest, tokenizer, fromCache);
     this.post({ type: 'progress', phase: 'model', done: 0, total: 1, message: 'Building the model…' });
-    const id = `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     const name = `${resolved.objective.kind} · ${manifest.name} · seed ${resolved.seed}`;
     const run = Run.create({ id, name, config: resolved, tokenizer, data: storeRunDataset(db, manifest), ...hooks });
     return { run, manifest };
@@ -90,7 +106,7 @@ export class RunLoader {
     return { manifest, fromCache: true };
   }
 
-  private async postDataset(db: ClipLabDatabase, manifest: DatasetManifest, tokenizer: BpeTokenizer, fromCache: boolean): Promise<void> {
+  private async postDataset(db: ClipLabDatabase, manifest: DatasetManifest, tokenizer: { vocabSize: number }, fromCache: boolean): Promise<void> {
     this.post({
       type: 'dataset',
       id: manifest.id,
