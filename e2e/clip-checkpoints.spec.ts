@@ -3,12 +3,13 @@
 // refused by name with nothing stored; the folder is read in the inference worker, stored, listed
 // with its origin, and gives the PyTorch reference's zero-shot probabilities from PNG images typed
 // labels in the Try view; it searches and feeds the Gap lab on an imported 32-px dataset (images
-// resized to its input); it is still there after a reload; delete frees its chunks.
+// resized to its input) and fine-tunes there (projections only: timed first, the towers unchanged);
+// it is still there after a reload; delete frees its chunks.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { importViaForm, openDataTab, solidImages, storedDataset, tar, upload, wdsMembers } from './archives';
-import { expect, test, waitForBackend, workerErrors } from './fixtures';
+import { expect, losses, setField, test, trainerWorker, waitForBackend, waitForState, workerErrors } from './fixtures';
 import { COLOURS } from './testImages';
 
 const MODEL_DIR = join(process.cwd(), 'test', 'fixtures', 'clip', 'vit64_gelu_f16', 'hf');
@@ -51,6 +52,16 @@ async function clipRows(page: Page): Promise<{ id: string; name: string; kind: s
   return page.evaluate(() => (window as any).__clipLab.getModels().models.filter((m: any) => m.kind === 'clip').map((m: any) => ({ id: m.id, name: m.name, kind: m.kind, bytes: m.bytes })));
 }
 
+/** Sum of the image tower's first attention weights in the trainer's model (frozen towers keep it). */
+async function towerChecksum(page: Page): Promise<number> {
+  const worker = await trainerWorker(page);
+  return worker.evaluate(async () => {
+    const run = (globalThis as any).__clipLabCheckpoint.session.run;
+    const v = await run.model.params.get('img.blocks.0.attn.q.w').data();
+    return v.reduce((a: number, x: number, i: number) => a + x * ((i % 7) + 1), 0);
+  });
+}
+
 async function chunkCount(page: Page): Promise<number> {
   return page.evaluate(
     () =>
@@ -69,7 +80,7 @@ async function chunkCount(page: Page): Promise<number> {
   );
 }
 
-test('a CLIP checkpoint folder: refused without its config, stored, the reference zero-shot, search and Gap lab on a 32-px dataset, kept across a reload, deleted', async ({ page }) => {
+test('a CLIP checkpoint folder: refused without its config, stored, the reference zero-shot, search, Gap lab and fine-tuning on a 32-px dataset, kept across a reload, deleted', async ({ page }) => {
   test.setTimeout(240_000);
   await openDataTab(page);
   await waitForBackend(page);
@@ -126,6 +137,27 @@ test('a CLIP checkpoint folder: refused without its config, stored, the referenc
   expect(gap).toBeGreaterThan(0);
   expect(gap).toBeLessThan(2);
 
+  // Fine-tune its projections and temperature on the imported data: timed first, then trained; the towers stay as they were.
+  await page.getByRole('tab', { name: /Models/ }).click();
+  await row.getByRole('button', { name: 'Fine-tune…', exact: true }).click();
+  await page.getByRole('tab', { name: /Data/ }).click();
+  await page.locator('[data-testid="dataset-row"][data-dataset-name="patches"]').getByRole('button', { name: 'Train on this', exact: true }).click();
+  await expect(page.getByTestId('fine-tune-settings')).toContainText('Starts from hf');
+  await setField(page, 'Batch size', 8);
+  await setField(page, 'Steps', 8);
+  await setField(page, 'Eval every', 0);
+  await page.getByRole('button', { name: 'Prepare and estimate', exact: true }).click();
+  await expect(page.getByTestId('fine-tune-estimate')).toContainText(/About \d+(\.\d)? s a step on \w+: .* for 8 steps\./, { timeout: 60_000 });
+  const towerBefore = await towerChecksum(page);
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  await waitForState(page, ['done'], 180_000);
+  const fineLosses = await losses(page);
+  expect(fineLosses.length).toBe(8);
+  expect(await towerChecksum(page)).toBe(towerBefore);
+  const ftRun = await page.evaluate(() => (window as any).__clipLab.getModels().run);
+  expect(ftRun.config.init).toMatchObject({ modelId: stored!.id, train: 'projections' });
+  expect(ftRun.config.model.image.imageSize).toBe(64);
+
   // Kept in the browser: after a reload it is listed and loads again.
   await page.reload();
   await waitForBackend(page);
@@ -138,11 +170,12 @@ test('a CLIP checkpoint folder: refused without its config, stored, the referenc
 
   // Delete frees its chunks.
   await page.getByRole('tab', { name: /Models/ }).click();
-  expect(await chunkCount(page)).toBeGreaterThan(0);
+  // (the fine-tuning run keeps its own checkpoint)
+  const chunksBefore = await chunkCount(page);
   await row.getByRole('button', { name: /Delete/ }).click();
   const confirm = row.getByRole('button', { name: /Confirm|Delete/ });
   if (await confirm.count()) await confirm.first().click();
   await expect.poll(() => clipRows(page)).toEqual([]);
-  expect(await chunkCount(page)).toBe(0);
+  expect(await chunkCount(page)).toBe(chunksBefore - Math.ceil(stored!.bytes / (4 << 20)));
   expect(await workerErrors(page)).toEqual([]);
 });

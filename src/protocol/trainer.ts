@@ -290,6 +290,8 @@ export interface RunReport {
   resumedFrom: number | null;
   /** The resolved config the run trains with. */
   config: TrainConfig;
+  /** A fine-tuning run's time estimate: one step's forward + backward timed before the first step. */
+  estimate?: { msPerStep: number; backend: string; totalMs: number };
 }
 
 export type TrainerReport = GapProbeReport | WeightsReport | CheckpointReport | ModelsReport | ModelFileReport | ModelImportReport | RunReport | StatusReport | ProgressReport | MetricsReport | EvalReport | BackendReport | DatasetReport | ErrorReport;

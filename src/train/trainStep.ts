@@ -156,6 +156,26 @@ export class Trainer {
     });
   }
 
+  /**
+   * Milliseconds of one forward + backward pass over `batch` (the trained parameters' gradients, read
+   * back), with no update: a time estimate before a long run starts (fine-tuning a large model).
+   */
+  async timeGradients(batch: BatchTensors): Promise<number> {
+    const t0 = performance.now();
+    const { model, objective, trained } = this;
+    const sum = tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(() => {
+        const uRaw = model.encodeImagesRaw(batch.images);
+        const vRaw = model.encodeTextsRaw(batch.tokens, batch.eot);
+        return objective.compute({ uRaw, vRaw, u: l2Normalize(uRaw) as tf.Tensor2D, v: l2Normalize(vRaw) as tf.Tensor2D, logitScale: model.logitScale, episodePositions: batch.episodePositions }).loss;
+      }, trained);
+      return tf.addN([value, ...Object.values(grads).map((g) => tf.sum(g))]);
+    });
+    await sum.data();
+    sum.dispose();
+    return performance.now() - t0;
+  }
+
   dispose(): void {
     this.optimizer.dispose();
   }

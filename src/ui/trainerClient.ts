@@ -158,6 +158,13 @@ export function startRun(): void {
   send({ type: 'start' });
 }
 
+/** Configures a run with the current settings without starting it (a fine-tuning run's time estimate). */
+export function prepareRun(): void {
+  const config = withObjective(structuredClone(useSettings.getState().config));
+  beginRun(config);
+  send({ type: 'configure', config });
+}
+
 /** One step: configures first when no model is ready (idle / done / stopped / error). */
 export function stepRun(): void {
   const state = useTelemetry.getState().status.state;

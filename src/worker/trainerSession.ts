@@ -13,7 +13,7 @@ import type { LabelledBatch } from '../data/store/shardReader';
 import type { Run } from '../train/run';
 import { cleanCheckpoints } from '../train/checkpointStore';
 import type { BackendChoice, BackendName, TrainConfig } from '../config/types';
-import type { BackendInfo, Command, Report, RunState } from '../protocol/trainer';
+import type { BackendInfo, Command, Report, RunReport, RunState } from '../protocol/trainer';
 import { evaluateModel } from './evaluate';
 import { MetricsWindow } from './metricsWindow';
 import { yieldToEventLoop } from './yieldToEventLoop';
@@ -258,8 +258,22 @@ export class TrainerSession {
     const made = await this.loader.newRun(config, () => gen !== this.generation, this.runHooks());
     if (!made) return;
     this.adopt(made.run, made.manifest);
-    this.post({ type: 'run', id: made.run.id, name: made.run.name, step: 0, totalSteps: made.run.config.steps, resumedFrom: null, config: made.run.config });
-    this.post({ type: 'progress', phase: 'model', done: 1, total: 1, message: 'Ready' });
+    let estimate: RunReport['estimate'];
+    if (config.init) {
+      // A fine-tuning run (a large model, perhaps on a slow backend): one timed forward + backward first.
+      this.post({ type: 'progress', phase: 'model', done: 0, total: 1, message: 'Timing one step…' });
+      const backend = this.backend?.active ?? tf.getBackend();
+      const msPerStep = await made.run.timeOneStep();
+      estimate = { msPerStep, backend, totalMs: msPerStep * made.run.config.steps };
+    }
+    this.post({ type: 'run', id: made.run.id, name: made.run.name, step: 0, totalSteps: made.run.config.steps, resumedFrom: null, config: made.run.config, ...(estimate ? { estimate } : {}) });
+    this.post({
+      type: 'progress',
+      phase: 'model',
+      done: 1,
+      total: 1,
+      message: estimate ? `Ready: one step takes about ${(estimate.msPerStep / 1000).toFixed(1)} s on ${estimate.backend}` : 'Ready',
+    });
     this.setState('ready');
   }
 

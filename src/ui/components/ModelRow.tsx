@@ -6,6 +6,7 @@ import { useModelsStore } from '../stores/modelsStore';
 import { objectiveOf } from '../../config/objectiveOf';
 import { objectiveShort } from '../objectives';
 import { useRoute } from '../stores/routeStore';
+import { useSettings } from '../stores/settingsStore';
 import { isBusy, useTelemetry } from '../stores/telemetryStore';
 import { deleteModel, exportModel, exportOpenClipModel, renameModel, resumeModel } from '../trainerClient';
 import { openClipExportProblems } from '../../model/checkpoints/exportOpenClip';
@@ -118,6 +119,18 @@ export function ModelRow({ m, current }: { m: ModelSummary; current: boolean }) 
             }}
           >
             Try it
+          </button>
+          <button
+            type="button"
+            className="btn btn-small"
+            disabled={busy}
+            title={busy ? 'Pause or stop the current run first' : 'A new run that starts from this model, on the dataset chosen in the Run panel'}
+            onClick={() => {
+              useSettings.getState().setConfig((c) => ({ ...c, init: { modelId: m.id, modelName: m.name, train: 'projections' } }));
+              setView('train');
+            }}
+          >
+            Fine-tune…
           </button>
           <button type="button" className="btn btn-small" onClick={() => setEditing(true)}>
             Rename
