@@ -59,7 +59,7 @@ function SourcePicker() {
           <option value="live">{live ? `This run · ${live.ownerName} (live, ${live.snapshots.length} recording${live.snapshots.length === 1 ? '' : 's'})` : 'This run (live: press Start on the Train tab)'}</option>
           {models.map((m) => (
             <option key={m.id} value={`stored:${m.id}`}>
-              {m.name} · step {fmtInt(m.step)} · {m.datasetName}
+              {m.kind === 'clip' ? `${m.name} · ${m.origin?.architecture ?? 'CLIP'} checkpoint` : `${m.name} · step ${fmtInt(m.step)} · ${m.datasetName}`}
             </option>
           ))}
         </select>

@@ -57,8 +57,7 @@ export function ModelPicker() {
             </option>
             {models.map((m) => (
               <option key={m.id} value={`stored:${m.id}`}>
-                {m.name} · step {fmtInt(m.step)}
-                {m.kind === 'imported' ? ' · imported' : m.kind === 'clip' ? ` · ${m.origin?.architecture ?? 'CLIP'} checkpoint` : ''}
+                {m.kind === 'clip' ? `${m.name} · ${m.origin?.architecture ?? 'CLIP'} checkpoint` : `${m.name} · step ${fmtInt(m.step)}${m.kind === 'imported' ? ' · imported' : ''}`}
               </option>
             ))}
           </select>
