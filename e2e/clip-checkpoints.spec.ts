@@ -5,10 +5,12 @@
 // labels in the Try view; it searches and feeds the Gap lab on an imported 32-px dataset (images
 // resized to its input) and fine-tunes there (projections only: timed first, the towers unchanged);
 // it is still there after a reload; delete frees its chunks.
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { deflateSync } from 'node:zlib';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { importViaForm, openDataTab, solidImages, storedDataset, tar, upload, wdsMembers } from './archives';
+import { crc32, importViaForm, openDataTab, solidImages, storedDataset, tar, upload, wdsMembers } from './archives';
 import { expect, losses, setField, test, trainerWorker, waitForBackend, waitForState, workerErrors } from './fixtures';
 import { COLOURS } from './testImages';
 
@@ -179,3 +181,60 @@ test('a CLIP checkpoint folder: refused without its config, stored, the referenc
   expect(await chunkCount(page)).toBe(chunksBefore - Math.ceil(stored!.bytes / (4 << 20)));
   expect(await workerErrors(page)).toEqual([]);
 });
+
+test('npm run zeroshot and npm run eval take --model DIR (a CLIP checkpoint folder)', async ({}, info) => {
+  test.setTimeout(300_000);
+  const dir = join(process.cwd(), 'test', 'fixtures', 'clip', 'vit32_quickgelu_f32', 'openclip');
+  const r32 = clipReferenceOf('vit32_quickgelu_f32');
+  mkdirSync(info.outputDir, { recursive: true });
+  // Reference image 0 as a PNG file.
+  const png = join(info.outputDir, 'ref0.png');
+  writeFileSync(png, rgbPng(r32.images[0]!, r32.imageSize));
+  // The reference captions (one has commas; the empty one is left out) as a labels file, scored with the template "{}".
+  const kept = r32.captions.map((c, j) => [c, j] as const).filter(([c]) => c.trim() !== '');
+  const labels = join(info.outputDir, 'labels.txt');
+  writeFileSync(labels, kept.map(([c]) => c).join('\n'));
+  const zs = JSON.parse(execFileSync('node', ['scripts/zeroshot.mjs', '--model', dir, '--labels-file', labels, '--templates', templatesFile(info.outputDir), '--image', png], { encoding: 'utf8', timeout: 120_000 }));
+  const got = new Map<string, number>(zs.results[0].predictions.map((p: { label: string; cosine: number }) => [p.label, p.cosine]));
+  expect(got.size).toBe(kept.length);
+  expect(maxAbsDiff(kept.map(([c]) => got.get(c)!), kept.map(([, j]) => r32.logits[j]! / r32.logitScale))).toBeLessThan(1e-4);
+  const out = join(info.outputDir, 'eval.json');
+  execFileSync('node', ['scripts/eval.mjs', '--model', dir, '--dataset', 'fashion-mnist', '--json', out], { encoding: 'utf8', timeout: 240_000 });
+  const ev = JSON.parse(readFileSync(out, 'utf8'));
+  expect(ev.datasetName).toMatch(/Fashion-MNIST/);
+  expect(ev.modelStep).toBe(0);
+  expect(ev.zeroShot.ensemble.top1).toBeGreaterThanOrEqual(0);
+  expect(ev.retrieval).toBeDefined();
+});
+
+function clipReferenceOf(model: string): typeof ref {
+  return JSON.parse(readFileSync(join(process.cwd(), 'test', 'fixtures', 'clip', model, 'reference.json'), 'utf8'));
+}
+
+function templatesFile(dir: string): string {
+  const f = join(dir, 'templates.txt');
+  writeFileSync(f, '{}\n');
+  return f;
+}
+
+/** An 8-bit RGB PNG (no filter, stored deflate blocks: zlib level 0). */
+function rgbPng(rgb: number[], S: number): Buffer {
+  const raw = Buffer.alloc(S * (1 + S * 3));
+  for (let y = 0; y < S; y++) {
+    raw[y * (1 + S * 3)] = 0;
+    for (let x = 0; x < S * 3; x++) raw[y * (1 + S * 3) + 1 + x] = rgb[y * S * 3 + x]!;
+  }
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(td));
+    return Buffer.concat([len, td, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(S, 0);
+  ihdr.writeUInt32BE(S, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}

@@ -44,9 +44,9 @@ try {
       ({ size, vocab }) => window.__clipLab.sendData({ type: 'ensureBuiltin', requestId: 'cli-builtin', name: 'fashion-mnist', imageSize: size, vocabSize: vocab }),
       { size, vocab: clip ? 1024 : model.config.model.text.vocabSize },
     );
-    const find = (s) => window.__clipLab.getDataState().datasets.find((d) => d.source === 'fashion-mnist' && d.imageSize === s);
-    await page.waitForFunction(`(${find})(${size}) !== undefined`, null, { timeout: 600_000 });
-    datasetId = await page.evaluate(`(${find})(${size}).id`);
+    // (functions, not strings: the app's Content Security Policy forbids eval)
+    await page.waitForFunction((s) => window.__clipLab.getDataState().datasets.some((d) => d.source === 'fashion-mnist' && d.imageSize === s), size, { timeout: 600_000 });
+    datasetId = await page.evaluate((s) => window.__clipLab.getDataState().datasets.find((d) => d.source === 'fashion-mnist' && d.imageSize === s).id, size);
   }
   const errors = await page.evaluate(() => window.__clipLab.getState().errors.map((e) => `${e.context}: ${e.message}`));
   if (errors.length) throw new Error(errors.join('; '));
