@@ -1,7 +1,7 @@
 // Shared helpers of the import / data browser tests: tar and gzip archives built in Node
 // (with the app's own tar writer), hand-made PNG headers, and the Data-tab steps every
 // test repeats (open the tab, import through the form, read rows and sample pages).
-import { gzipSync } from 'node:zlib';
+import { deflateSync, gzipSync } from 'node:zlib';
 import type { Locator, Page, Worker } from '@playwright/test';
 import { TAR_END, tarFileParts } from '../src/data/formats/tarWriter';
 import type { DatasetSummary, ImportFormat, ImportSummary } from '../src/protocol/data';
@@ -94,6 +94,19 @@ export function pngWithHeader(width: number, height: number): Buffer {
     pngChunk('IDAT', gzipSync(Buffer.alloc(64)).subarray(10, 20)),
     pngChunk('IEND', Buffer.alloc(0)),
   ]);
+}
+
+/** An 8-bit RGB PNG of S×S raw RGB values (rows unfiltered, zlib-deflated): exact pixels for reference images. */
+export function rgbPng(rgb: ArrayLike<number>, S: number): Buffer {
+  const row = 1 + S * 3;
+  const raw = Buffer.alloc(S * row); // each row: filter byte 0, then its pixels
+  for (let y = 0; y < S; y++) for (let x = 0; x < S * 3; x++) raw[y * row + 1 + x] = rgb[y * S * 3 + x]!;
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(S, 0);
+  ihdr.writeUInt32BE(S, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 2;
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr), pngChunk('IDAT', deflateSync(raw)), pngChunk('IEND', Buffer.alloc(0))]);
 }
 
 /** Solid-colour RGB images encoded by the browser (PNG unless told). */

@@ -7,10 +7,9 @@
 // it is still there after a reload; delete frees its chunks.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { deflateSync } from 'node:zlib';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { crc32, importViaForm, openDataTab, solidImages, storedDataset, tar, upload, wdsMembers } from './archives';
+import { importViaForm, openDataTab, rgbPng, solidImages, storedDataset, tar, upload, wdsMembers } from './archives';
 import { expect, losses, setField, test, trainerWorker, waitForBackend, waitForState, workerErrors } from './fixtures';
 import { COLOURS } from './testImages';
 
@@ -217,24 +216,3 @@ function templatesFile(dir: string): string {
   return f;
 }
 
-/** An 8-bit RGB PNG (no filter, stored deflate blocks: zlib level 0). */
-function rgbPng(rgb: number[], S: number): Buffer {
-  const raw = Buffer.alloc(S * (1 + S * 3));
-  for (let y = 0; y < S; y++) {
-    raw[y * (1 + S * 3)] = 0;
-    for (let x = 0; x < S * 3; x++) raw[y * (1 + S * 3) + 1 + x] = rgb[y * S * 3 + x]!;
-  }
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(td));
-    return Buffer.concat([len, td, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(S, 0);
-  ihdr.writeUInt32BE(S, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8);
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
-}

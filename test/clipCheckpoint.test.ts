@@ -4,7 +4,7 @@
 // with the app's safetensors reader, mapped onto ClipModel, and give the reference's token ids,
 // image and text embeddings and logits within 1e-4. Bad files are refused with the file and problem.
 import * as tf from '@tensorflow/tfjs';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CheckpointError, configFromHf, configFromOpenClip, mapCheckpoint, type CheckpointTensor, type ClipCheckpointConfig } from '../src/model/checkpoints/clipLayouts';
@@ -14,27 +14,15 @@ import { InferenceModel } from '../src/model/inferenceModel';
 import { decodeFloat32 } from '../src/model/files/safetensorsCodec';
 import { bytesSource, readSafetensorsHeader, readTensorBytes } from '../src/model/files/safetensorsReader';
 import { ClipTokenizer } from '../src/tokenizer/clipTokenizer';
+import { CLIP_FIXTURES, CLIP_MODELS, folderFiles, maxAbsDiff, type ClipReference } from './helpers/clipFixtures';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-const ROOT = join(__dirname, 'fixtures/clip');
-const MODELS = ['vit32_quickgelu_f32', 'vit64_gelu_f16', 'vit32_gelu_bf16'];
-
-interface Reference {
-  imageSize: number;
-  contextLength: number;
-  embedDim: number;
-  images: number[][];
-  captions: string[];
-  tokens: number[][];
-  eot: number[];
-  imageEmbeddings: number[];
-  textEmbeddings: number[];
-  logits: number[];
-  logitScale: number;
-}
+const ROOT = CLIP_FIXTURES;
+const MODELS = CLIP_MODELS;
+type Reference = ClipReference;
 
 async function readTensors(path: string): Promise<Map<string, CheckpointTensor>> {
   const src = bytesSource(new Uint8Array(readFileSync(path)));
@@ -62,12 +50,6 @@ function buildModel(cfg: ClipCheckpointConfig, params: Map<string, CheckpointTen
   return m;
 }
 
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-}
 
 describe.each(MODELS)('%s', (model) => {
   const ref = JSON.parse(readFileSync(join(ROOT, model, 'reference.json'), 'utf8')) as Reference;
@@ -142,14 +124,6 @@ describe('bad checkpoints are refused, naming the file and the problem', () => {
 });
 
 // ---------------------------------------------------------------- whole folders, through the inference model
-function folderFiles(dir: string, drop: string[] = [], patch: Record<string, Uint8Array> = {}): CheckpointFile[] {
-  return readdirSync(dir)
-    .filter((n) => !drop.includes(n))
-    .map((n) => {
-      const bytes = patch[n] ?? new Uint8Array(readFileSync(join(dir, n)));
-      return { name: `models/${n}`, text: async () => new TextDecoder().decode(bytes), source: () => bytesSource(bytes) };
-    });
-}
 
 describe('loadClipFolder', () => {
   it.each(MODELS.flatMap((m) => (['hf', 'openclip'] as const).map((l) => [m, l] as const)))('%s %s: the inference model gives the reference embeddings from raw images and caption text', async (model, layout) => {

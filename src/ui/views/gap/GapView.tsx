@@ -1,6 +1,7 @@
 // The modality-gap lab (#gap): the probe pairs of the live run or of a stored model, recorded from
 // step 0; the embedding map and its timeline, the gap metrics over training, the per-dimension gap,
 // cosine histograms, and one-click lessons that reproduce the papers' findings.
+import { StoredDatasetSelect } from '../../components/StoredDatasetSelect';
 import { useEffect, useState } from 'react';
 import { fmtInt } from '../../format';
 import { reportError } from '../../stores/errorsStore';
@@ -65,24 +66,17 @@ function SourcePicker() {
         </select>
       </label>
       {storedModel && !ownStored ? (
-        <label className="field-inline">
-          Data
-          <select
-            aria-label="Gap lab dataset"
-            data-testid="gap-dataset"
-            value={dataId || (datasets[0]?.id ?? '')}
-            onChange={(e) => {
-              setDataId(e.target.value);
-              record(storedModel.id, e.target.value);
-            }}
-          >
-            {datasets.map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <StoredDatasetSelect
+          label="Data"
+          ariaLabel="Gap lab dataset"
+          testId="gap-dataset"
+          datasets={datasets}
+          value={dataId || (datasets[0]?.id ?? '')}
+          onChange={(id) => {
+            setDataId(id);
+            record(storedModel.id, id);
+          }}
+        />
       ) : null}
       {busy ? <span className="muted">Embedding the probe pairs…</span> : null}
       {error ? (

@@ -3,6 +3,7 @@
 // template, per-class accuracy and the confusion matrix; retrieval recall@1/5/10 both ways; a linear
 // probe on the frozen image embeddings. Results are kept with the model's record in the library,
 // and every result, of every model, is in the comparison table below.
+import { StoredDatasetSelect } from '../../components/StoredDatasetSelect';
 import { useState } from 'react';
 import type { SuiteResult } from '../../../protocol/inference';
 import { toCsv } from '../../chartExport';
@@ -188,16 +189,7 @@ export function EvaluationSuite() {
         <h3 className="card-title">Evaluate</h3>
       </div>
       <div className="try-row">
-        <label className="field-inline">
-          Dataset
-          <select aria-label="Evaluation dataset" value={chosen} onChange={(e) => setDatasetId(e.target.value)}>
-            {datasets.map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <StoredDatasetSelect label="Dataset" ariaLabel="Evaluation dataset" datasets={datasets} value={chosen} onChange={setDatasetId} />
         {job ? (
           <>
             <progress max={job.progress?.total ?? 1} value={job.progress?.done ?? 0} aria-label="Evaluation progress" />

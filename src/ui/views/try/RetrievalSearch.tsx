@@ -1,6 +1,7 @@
 // Retrieval search over a stored dataset: the dataset's images and captions are embedded once per
 // model in the worker (progress, cancel), then a typed query shows the top-k images with their
 // scores as it is typed (debounced); clicking an image shows the captions that score highest for it.
+import { StoredDatasetSelect } from '../../components/StoredDatasetSelect';
 import { useState } from 'react';
 import { SampleImage } from '../../components/SampleImage';
 import { fmtInt } from '../../format';
@@ -31,16 +32,7 @@ export function RetrievalSearch() {
         <h3 className="card-title">Search a dataset</h3>
       </div>
       <div className="try-row">
-        <label className="field-inline">
-          Dataset
-          <select aria-label="Search dataset" value={chosen} onChange={(e) => setDatasetId(e.target.value)}>
-            {datasets.map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.name} ({fmtInt(d.trainPairs + d.valPairs)} pairs)
-              </option>
-            ))}
-          </select>
-        </label>
+        <StoredDatasetSelect label="Dataset" ariaLabel="Search dataset" datasets={datasets} value={chosen} onChange={setDatasetId} showPairs />
         {job ? (
           <>
             <progress max={job.progress?.total ?? 1} value={job.progress?.done ?? 0} aria-label="Embedding the dataset" />
