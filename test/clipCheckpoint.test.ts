@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CheckpointError, configFromHf, configFromOpenClip, mapCheckpoint, type CheckpointTensor, type ClipCheckpointConfig } from '../src/model/checkpoints/clipLayouts';
+import { CheckpointError, configFromHf, configFromOpenClip, mapCheckpoint, vitName, type CheckpointTensor, type ClipCheckpointConfig } from '../src/model/checkpoints/clipLayouts';
 import { loadClipFolder, type CheckpointFile } from '../src/model/checkpoints/loadClipFolder';
 import { ClipModel } from '../src/model/clipModel';
 import { InferenceModel } from '../src/model/inferenceModel';
@@ -115,8 +115,18 @@ describe('bad checkpoints are refused, naming the file and the problem', () => {
     expect(() => configFromOpenClip({ ...oc, model_cfg: { ...oc.model_cfg, vision_cfg: { ...oc.model_cfg.vision_cfg, layers: [3, 4, 6, 3] } } })).toThrow(/ResNet/);
     expect(() => configFromOpenClip({ ...oc, model_cfg: { ...oc.model_cfg, text_cfg: { ...oc.model_cfg.text_cfg, hf_model_name: 'xlm-roberta-base' } } })).toThrow(/Hugging Face model "xlm-roberta-base"/);
     const hf = JSON.parse(readFileSync(join(ROOT, model, 'hf', 'config.json'), 'utf8'));
-    const { patch_size: _p, ...noPatch } = hf.vision_config;
-    expect(() => configFromHf({ ...hf, vision_config: noPatch })).toThrow(/only ViT-based CLIP models are supported/);
+    // Fields left out (as a recent transformers saves them) take transformers' defaults: QuickGELU, the ViT-B/32 shape.
+    const { hidden_act: _v, ...visionNoAct } = hf.vision_config;
+    const { hidden_act: _t, ...textNoAct } = hf.text_config;
+    expect(configFromHf({ ...hf, vision_config: visionNoAct, text_config: textNoAct }).model.activation).toBe('quickgelu');
+    const bare = configFromHf({ model_type: 'clip', vision_config: {}, text_config: {} });
+    expect(bare.model).toMatchObject({
+      image: { imageSize: 224, patchSize: 32, width: 768, layers: 12, heads: 12, mlpRatio: 4, pooling: 'cls' },
+      text: { vocabSize: 49408, contextLength: 77, width: 512, layers: 12, heads: 8, mlpRatio: 4 },
+      embedDim: 512,
+      activation: 'quickgelu',
+    });
+    expect(vitName(bare.model)).toBe('ViT-B/32');
     expect(() => configFromHf({ ...hf, text_config: { ...hf.text_config, hidden_act: 'relu' } })).toThrow(/config\.json: the activation "relu" is not supported/);
     expect(() => configFromHf({ ...hf, model_type: 'siglip' })).toThrow(/not a CLIP model/);
     expect(() => configFromHf({ ...hf, vision_config: undefined })).toThrow(/config\.json: no "vision_config" section/);

@@ -46,17 +46,25 @@ const triple = (v: unknown, fallback: [number, number, number]): [number, number
 
 function activationOf(name: unknown, file: string): 'gelu' | 'quickgelu' {
   if (name === 'quick_gelu') return 'quickgelu';
-  if (name === 'gelu' || name === undefined) return 'gelu';
+  if (name === 'gelu') return 'gelu';
   throw new CheckpointError(`${file}: the activation "${String(name)}" is not supported (quick_gelu or gelu)`);
 }
 
+/**
+ * transformers' defaults of CLIPConfig, CLIPVisionConfig and CLIPTextConfig (the ViT-B/32 shape): a
+ * config.json saved by a recent transformers leaves out every field at its default, so a missing
+ * field means this value (notably hidden_act: QuickGELU). transformers' CLIP vision tower is always a ViT.
+ */
+const HF_DEFAULTS = { projection_dim: 512, logit_scale_init_value: 2.6592 };
+const HF_VISION_DEFAULTS = { hidden_size: 768, intermediate_size: 3072, num_hidden_layers: 12, num_attention_heads: 12, image_size: 224, patch_size: 32, hidden_act: 'quick_gelu' };
+const HF_TEXT_DEFAULTS = { vocab_size: 49408, hidden_size: 512, intermediate_size: 2048, num_hidden_layers: 12, num_attention_heads: 8, max_position_embeddings: 77, hidden_act: 'quick_gelu' };
+
 /** Hugging Face transformers: config.json (+ preprocessor_config.json). */
 export function configFromHf(config: unknown, preprocessor: unknown = null, file = 'config.json'): ClipCheckpointConfig {
-  const c = obj(config, 'config', file);
+  const c: Record<string, unknown> = { ...HF_DEFAULTS, ...obj(config, 'config', file) };
   if (c.model_type !== undefined && c.model_type !== 'clip') throw new CheckpointError(`${file}: model_type "${String(c.model_type)}" is not a CLIP model`);
-  const v = obj(c.vision_config, 'vision_config', file);
-  const t = obj(c.text_config, 'text_config', file);
-  if (v.patch_size === undefined) throw new CheckpointError(`${file}: the vision tower has no patch_size: only ViT-based CLIP models are supported (a ResNet tower is not)`);
+  const v: Record<string, unknown> = { ...HF_VISION_DEFAULTS, ...obj(c.vision_config, 'vision_config', file) };
+  const t: Record<string, unknown> = { ...HF_TEXT_DEFAULTS, ...obj(c.text_config, 'text_config', file) };
   const vAct = activationOf(v.hidden_act, file);
   const tAct = activationOf(t.hidden_act, file);
   if (vAct !== tAct) throw new CheckpointError(`${file}: the two towers use different activations (${vAct}, ${tAct}); not supported`);
@@ -86,7 +94,7 @@ export function configFromHf(config: unknown, preprocessor: unknown = null, file
         mlpRatio: num(t.intermediate_size, 'text_config.intermediate_size', file) / tw,
       },
       embedDim: num(c.projection_dim, 'projection_dim', file),
-      initLogitScale: typeof c.logit_scale_init_value === 'number' ? c.logit_scale_init_value : Math.log(1 / 0.07),
+      initLogitScale: num(c.logit_scale_init_value, 'logit_scale_init_value', file),
       maxLogitScale: CLIP_MAX_LOGIT_SCALE,
       activation: vAct,
     },
