@@ -8,7 +8,7 @@ import { defaultTrainConfig } from '../src/config/defaults';
 import type { TrainConfig } from '../src/config/types';
 import { ClipModel } from '../src/model/clipModel';
 import { CLIP_INIT_LOGIT_SCALE, CLIP_MAX_LOGIT_SCALE, type ModelConfig } from '../src/model/config';
-import { IMAGE_CHUNK, InferenceModel, ModelLoadError, TEXT_CHUNK } from '../src/model/inferenceModel';
+import { IMAGE_CHUNK, InferenceModel, ModelLoadError, TEXT_CHUNK, chunkSizeFor } from '../src/model/inferenceModel';
 import { weightBuffers, type ModelWeights } from '../src/model/modelWeights';
 import type { BpeTokenizer } from '../src/tokenizer/bpe';
 import { trainBpe } from '../src/tokenizer/trainBpe';
@@ -164,6 +164,11 @@ describe('InferenceModel', () => {
     // Raw bytes fed without preprocessing would give other embeddings.
     const raw = tf.tidy(() => modelA.encodeImages(tf.tensor4d(Float32Array.from(rgb), [n, S, S, 3])).dataSync() as Float32Array);
     expect(maxDiff(got, raw)).toBeGreaterThan(1e-2);
+  });
+
+  it('pads a call to the next of a few batch sizes, not to the largest (one image is one image)', () => {
+    expect([1, 2, 4, 5, 16, 17, 32].map((n) => chunkSizeFor(n, IMAGE_CHUNK))).toEqual([1, 4, 4, 16, 16, 32, 32]);
+    expect([1, 20, 33, 64].map((n) => chunkSizeFor(n, TEXT_CHUNK))).toEqual([1, 32, 64, 64]);
   });
 
   it(`${TEXT_CHUNK + 6} texts (more than one chunk of ${TEXT_CHUNK}) give the rows of one at a time`, async () => {

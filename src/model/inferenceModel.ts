@@ -9,9 +9,20 @@ import { tokenizerFromJSON, type TextTokenizer } from '../tokenizer/textTokenize
 import { ClipModel } from './clipModel';
 import type { ModelWeights } from './modelWeights';
 
-/** Inputs per encoder call (static shapes: a smaller last chunk is padded to this). */
+/** Inputs per encoder call at most (static shapes: a smaller call is padded to the next of CHUNK_SIZES). */
 export const TEXT_CHUNK = 64;
 export const IMAGE_CHUNK = 32;
+/**
+ * The batch sizes an encoder is called with: a few static shapes (each compiled or tuned once per
+ * backend), and one image or one label is not padded to 32 (a ViT-B/32 image costs ≈ 4.4 GFLOP:
+ * padding a Try-view image to 32 would cost 32 of them).
+ */
+const CHUNK_SIZES = [1, 4, 16, 32, 64];
+
+/** The smallest chunk size ≥ n (n ≤ max). */
+export function chunkSizeFor(n: number, max: number): number {
+  return CHUNK_SIZES.find((c) => c >= n && c <= max) ?? max;
+}
 
 export class ModelLoadError extends Error {}
 
@@ -94,16 +105,17 @@ export class InferenceModel {
   }
 }
 
-/** Unit text embeddings of any model (a loaded one, or the live run's between steps), n × D row-major, in chunks of TEXT_CHUNK. */
+/** Unit text embeddings of any model (a loaded one, or the live run's between steps), n × D row-major, in chunks of at most TEXT_CHUNK. */
 export async function encodeTextsChunked(model: ClipModel, tokenizer: Pick<TextTokenizer, 'encodeBatch'>, texts: readonly string[]): Promise<Float32Array> {
   const T = model.config.text.contextLength;
   const D = model.config.embedDim;
   const out = new Float32Array(texts.length * D);
   for (let s = 0; s < texts.length; s += TEXT_CHUNK) {
     const part = texts.slice(s, s + TEXT_CHUNK);
-    const padded = part.concat(Array<string>(TEXT_CHUNK - part.length).fill(part[0] ?? ''));
+    const B = chunkSizeFor(part.length, TEXT_CHUNK);
+    const padded = part.concat(Array<string>(B - part.length).fill(part[0] ?? ''));
     const { tokens, eot } = tokenizer.encodeBatch(padded, T);
-    const v = tf.tidy(() => model.encodeTexts(tf.tensor2d(tokens, [TEXT_CHUNK, T], 'int32'), tf.tensor1d(eot, 'int32')));
+    const v = tf.tidy(() => model.encodeTexts(tf.tensor2d(tokens, [B, T], 'int32'), tf.tensor1d(eot, 'int32')));
     const values = await v.data();
     v.dispose();
     out.set((values as Float32Array).subarray(0, part.length * D), s * D);
@@ -113,7 +125,7 @@ export async function encodeTextsChunked(model: ClipModel, tokenizer: Pick<TextT
 
 /**
  * Unit image embeddings of n packed RGB images (size² · 3 bytes each), n × D, in chunks of
- * IMAGE_CHUNK. Images of another size than the model's are resized to it as they are normalised
+ * at most IMAGE_CHUNK. Images of another size than the model's are resized to it as they are normalised
  * with the model's mean and std (src/data/image/modelInput.ts).
  */
 export async function encodeImagesChunked(model: ClipModel, rgb: Uint8Array, n: number, size = model.config.image.imageSize, onChunk?: (done: number) => Promise<void> | void): Promise<Float32Array> {
@@ -127,9 +139,10 @@ export async function encodeImagesChunked(model: ClipModel, rgb: Uint8Array, n: 
   const x = new Float32Array(IMAGE_CHUNK * px);
   for (let s = 0; s < n; s += IMAGE_CHUNK) {
     const m = Math.min(IMAGE_CHUNK, n - s);
+    const B = chunkSizeFor(m, IMAGE_CHUNK);
     for (let i = 0; i < m; i++) writeModelInput(rgb, (s + i) * inPx, size, input, x, i * px);
-    x.fill(0, m * px);
-    const u = tf.tidy(() => model.encodeImages(tf.tensor4d(x, [IMAGE_CHUNK, S, S, 3])));
+    x.fill(0, m * px, B * px);
+    const u = tf.tidy(() => model.encodeImages(tf.tensor4d(x.subarray(0, B * px), [B, S, S, 3])));
     const values = await u.data();
     u.dispose();
     out.set((values as Float32Array).subarray(0, m * D), s * D);
