@@ -4,8 +4,10 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
 // `npm run bench`: benchmarks run through the real app bundle in headless Chromium
 // (served by vite preview). Each bench prints a table and writes JSON to bench-results/.
 // `npm run bench -- kernels` runs only bench/kernels.bench.ts (Playwright filters by file name);
-// likewise `-- data`, `-- checkpoint` (checkpoint write/read time and size per preset) and
-// `-- playground` (zero-shot update latency and dataset embedding throughput per preset and backend).
+// likewise `-- data`, `-- checkpoint` (checkpoint write/read time and size per preset),
+// `-- playground` (zero-shot update latency and dataset embedding throughput per preset and backend) and
+// `-- clip` (with CLIP_BENCH=1: a ViT-B/32-shaped CLIP with random weights: folder import, load, encoder ms and memory per
+// backend; CLIP_BENCH_BACKENDS, CLIP_BENCH_REPEATS: see bench/clip.bench.ts).
 // The benchmarks drive the test build (dist-test/, `npm run build:test`: it has the test hooks).
 // BENCH_DIST serves another build folder (e.g. `vite build --mode test --outDir /tmp/benchdist`).
 const DIST = process.env.BENCH_DIST ?? 'dist-test';

@@ -47,6 +47,14 @@ export type InferenceCommand =
    * Answered by a ClipImportedReport, or an error naming the file and the problem (nothing stored).
    */
   | ({ type: 'importClip'; files: File[]; name: string } & Request)
+  /**
+   * For bench/clip.bench.ts: times the loaded model's encoders on the backend in use. `images`
+   * random RGB images (imageSize² · 3 bytes each) in one encodeImages call and `texts` labels of a
+   * few words in one encodeTexts call (0 skips either); per encoder one warm-up call (run inside
+   * tf.profile for the peak memory; `warmup: false` skips it when a call of the same shapes ran
+   * before) and `repeats` timed calls. Answered by an EncodeBenchReport.
+   */
+  | ({ type: 'benchmarkEncode'; images: number; texts: number; repeats: number; warmup?: boolean } & Request)
   /** Stops the job of `requestId` at its next chunk (it answers with an error "cancelled"). */
   | { type: 'cancel'; requestId: string };
 
@@ -236,6 +244,42 @@ export interface SuiteReport extends Request {
   result: SuiteResult;
 }
 
+/** tf.memory() of the inference worker, and what the backend adds (absent where it reports nothing). */
+export interface EncodeBenchMemory {
+  numTensors: number;
+  /** Bytes of live tensors, counted per tensor handle (a clone counts twice). */
+  numBytes: number;
+  /** webgl, webgpu: bytes of the live tensors' GPU textures / buffers. */
+  numBytesInGPU?: number;
+  /** webgpu: bytes of all buffers the pool holds (in use or free; the pool never shrinks); webgl: of all textures. */
+  numBytesInGPUAllocated?: number;
+  /** wasm: bytes of the WebAssembly heap (it only grows). */
+  wasmHeapBytes?: number;
+}
+
+/** tf.profile of one encoder call: peakBytes is the most tf.memory().numBytes reached (model included). */
+export type EncodeBenchProfile = { peakBytes: number; newBytes: number; newTensors: number; kernels: number; ms: number } | { error: string };
+
+export interface EncodeBenchReport extends Request {
+  type: 'encodeBench';
+  backend: string;
+  images: number;
+  texts: number;
+  imageSize: number;
+  /** Milliseconds of each timed call (one call embeds all `images`, one all `texts`). */
+  imageMs: number[];
+  textMs: number[];
+  imageMedianMs: number | null;
+  textMedianMs: number | null;
+  /** The warm-up calls, profiled (null when skipped). */
+  imageWarmup: EncodeBenchProfile | null;
+  textWarmup: EncodeBenchProfile | null;
+  memoryBefore: EncodeBenchMemory;
+  memoryAfter: EncodeBenchMemory;
+  /** memoryAfter.numTensors − memoryBefore.numTensors (0 when nothing leaked). */
+  leakedTensors: number;
+}
+
 export interface InferenceProgressReport extends Request {
   type: 'progress';
   job: 'index' | 'evaluate' | 'load' | 'import';
@@ -260,6 +304,7 @@ export interface InferenceErrorReport {
 
 export type InferenceReport =
   | ClipImportedReport
+  | EncodeBenchReport
   | GapRecordReport
   | InferenceBackendReport
   | ModelLoadedReport

@@ -28,6 +28,7 @@ import { yieldToEventLoop } from '../yieldToEventLoop';
 import { backgroundColour, readPair, readSamples } from './datasetImages';
 import { cropResizeRgb } from '../../data/image/augment';
 import { runEvaluationSuite } from './evaluationSuite';
+import { benchmarkEncode } from './encodeBench';
 import { CancelledError, Jobs } from './jobs';
 import { Playground } from './playground';
 import { buildRetrievalIndex, captionsFor, searchIndex, type RetrievalIndex } from './retrievalIndex';
@@ -124,6 +125,10 @@ export class InferenceSession {
           return await this.importClip(cmd.requestId, cmd.files, cmd.name);
         case 'gapRecord':
           return await this.gapRecord(cmd.requestId, cmd.datasetId, cmd.seeds);
+        case 'benchmarkEncode': {
+          if (!this.model) throw new Error('Choose a model first');
+          return this.post(await benchmarkEncode(this.model, cmd.requestId, cmd.images, cmd.texts, cmd.repeats, cmd.warmup ?? true));
+        }
       }
     } catch (e) {
       this.post({
