@@ -10,12 +10,15 @@
 // Tokenizer: the byte-level alphabet (256 symbols and their "</w>" forms), 48,894 synthetic merges
 // of two alphabet symbols (letters first, so that words get merged), <|startoftext|> and
 // <|endoftext|> as ids 49406 and 49407: exactly 49,408 ids, as OpenAI's CLIP.
+import { float32ToFloat16Bits as toHalf } from '../src/model/files/halfFloat';
+import { Rng } from '../src/util/prng';
+import { hfClipTokenizerJson } from '../test/helpers/hfClipTokenizerJson';
 import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { byteToUnicode } from '../src/tokenizer/clipTokenizer';
 
-export const VERSION = 'vitb32-random-f16-v1';
+export const VERSION = 'vitb32-random-f16-v2';
 
 export const VIT_B32 = {
   imageSize: 224,
@@ -79,50 +82,11 @@ function tensorSpecs(): Spec[] {
   return s;
 }
 
-/** float32 → IEEE half (round to nearest even), as bits. */
-function toHalf(x: number): number {
-  const f = new Float32Array([x]);
-  const b = new Uint32Array(f.buffer)[0]!;
-  const sign = (b >>> 16) & 0x8000;
-  const exp = (b >>> 23) & 0xff;
-  let mant = b & 0x7fffff;
-  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
-  const e = exp - 127 + 15;
-  if (e >= 0x1f) return sign | 0x7c00;
-  if (e <= 0) {
-    if (e < -10) return sign;
-    mant |= 0x800000;
-    const shift = 14 - e;
-    let h = mant >>> shift;
-    const rem = mant & ((1 << shift) - 1);
-    const half = 1 << (shift - 1);
-    if (rem > half || (rem === half && h & 1)) h++;
-    return sign | h;
-  }
-  let h = (e << 10) | (mant >>> 13);
-  const rem = mant & 0x1fff;
-  if (rem > 0x1000 || (rem === 0x1000 && h & 1)) h++;
-  return sign | h;
-}
-
 /** A pool of N(0, 0.02²) values as F16 bits (seeded). */
 function normalPool(n: number, seed: number): Uint16Array {
-  let s = seed >>> 0;
-  const rand = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Rng(seed);
   const out = new Uint16Array(n);
-  for (let i = 0; i < n; i += 2) {
-    const u = Math.max(rand(), 1e-12);
-    const v = rand();
-    const r = Math.sqrt(-2 * Math.log(u)) * 0.02;
-    out[i] = toHalf(r * Math.cos(2 * Math.PI * v));
-    if (i + 1 < n) out[i + 1] = toHalf(r * Math.sin(2 * Math.PI * v));
-  }
+  for (let i = 0; i < n; i++) out[i] = toHalf(rng.normal() * 0.02);
   return out;
 }
 
@@ -200,26 +164,7 @@ function tokenizerJson(): unknown {
   vocab['<|startoftext|>'] = id++;
   vocab['<|endoftext|>'] = id++;
   if (id !== m.vocab) throw new Error(`tokenizer: ${id} ids, ${m.vocab} needed`);
-  return {
-    version: '1.0',
-    truncation: null,
-    padding: null,
-    added_tokens: [
-      { id: m.vocab - 2, content: '<|startoftext|>', single_word: false, lstrip: false, rstrip: false, normalized: true, special: true },
-      { id: m.vocab - 1, content: '<|endoftext|>', single_word: false, lstrip: false, rstrip: false, normalized: true, special: true },
-    ],
-    normalizer: { type: 'Sequence', normalizers: [{ type: 'NFC' }, { type: 'Replace', pattern: { Regex: '\\s+' }, content: ' ' }, { type: 'Lowercase' }] },
-    pre_tokenizer: {
-      type: 'Sequence',
-      pretokenizers: [
-        { type: 'Split', pattern: { Regex: "'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+" }, behavior: 'Removed', invert: true },
-        { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: false },
-      ],
-    },
-    post_processor: { type: 'RobertaProcessing', sep: ['<|endoftext|>', m.vocab - 1], cls: ['<|startoftext|>', m.vocab - 2], trim_offsets: false, add_prefix_space: false },
-    decoder: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true },
-    model: { type: 'BPE', dropout: null, unk_token: '<|endoftext|>', continuing_subword_prefix: '', end_of_word_suffix: '</w>', fuse_unk: false, byte_fallback: false, vocab, merges },
-  };
+  return hfClipTokenizerJson(vocab, merges);
 }
 
 function writeFolder(dir: string): void {

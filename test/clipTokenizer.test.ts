@@ -3,6 +3,7 @@
 // lower-case normaliser, CLIP's split regex, byte-level, BPE with "</w>", start/end tokens). The
 // vocabulary is small but real in form: the 512 byte symbols, 150 merges learned on a
 // corpus with accents and emoji, and the two special tokens.
+import { hfClipTokenizerJson } from './helpers/hfClipTokenizerJson';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { describe, expect, it } from 'vitest';
 import { ClipTokenizer, ClipTokenizerError, byteToUnicode, mergePair, CLIP_PIECE, CLIP_END, CLIP_START } from '../src/tokenizer/clipTokenizer';
@@ -47,24 +48,7 @@ function clipFiles() {
   const start = Object.keys(vocab).length;
   vocab[CLIP_START] = start;
   vocab[CLIP_END] = start + 1;
-  const special = (id: number, content: string) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: true, special: true });
-  const tokenizerJson = {
-    version: '1.0',
-    truncation: null,
-    padding: null,
-    added_tokens: [special(start, CLIP_START), special(start + 1, CLIP_END)],
-    normalizer: { type: 'Sequence', normalizers: [{ type: 'NFC' }, { type: 'Replace', pattern: { Regex: '\\s+' }, content: ' ' }, { type: 'Lowercase' }] },
-    pre_tokenizer: {
-      type: 'Sequence',
-      pretokenizers: [
-        { type: 'Split', pattern: { Regex: "'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+" }, behavior: 'Removed', invert: true },
-        { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: false },
-      ],
-    },
-    post_processor: { type: 'RobertaProcessing', sep: [CLIP_END, start + 1], cls: [CLIP_START, start], trim_offsets: false, add_prefix_space: false },
-    decoder: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true },
-    model: { type: 'BPE', dropout: null, unk_token: CLIP_END, continuing_subword_prefix: '', end_of_word_suffix: '</w>', fuse_unk: false, byte_fallback: false, vocab, merges: merges.map(([a, b]) => `${a} ${b}`) },
-  };
+  const tokenizerJson = hfClipTokenizerJson(vocab, merges.map(([a, b]) => `${a} ${b}`));
   const config = { bos_token: CLIP_START, eos_token: CLIP_END, unk_token: CLIP_END, pad_token: CLIP_END, model_max_length: 77, do_lower_case: true };
   return { tokenizerJson, config, vocab, merges };
 }

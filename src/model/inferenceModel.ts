@@ -136,7 +136,7 @@ export async function encodeImagesChunked(model: ClipModel, rgb: Uint8Array, n: 
   if (rgb.length !== n * inPx) throw new Error(`encodeImages: ${rgb.length} bytes for ${n} images of ${size}×${size}`);
   const D = model.config.embedDim;
   const out = new Float32Array(n * D);
-  const x = new Float32Array(IMAGE_CHUNK * px);
+  const x = new Float32Array(chunkSizeFor(Math.min(Math.max(n, 1), IMAGE_CHUNK), IMAGE_CHUNK) * px); // the largest call's input
   for (let s = 0; s < n; s += IMAGE_CHUNK) {
     const m = Math.min(IMAGE_CHUNK, n - s);
     const B = chunkSizeFor(m, IMAGE_CHUNK);

@@ -112,11 +112,7 @@ export class Trainer {
       try {
         const side: { components?: Record<string, tf.Scalar>; u?: tf.Tensor2D; v?: tf.Tensor2D } = {};
         const { value, grads } = tf.variableGrads(() => {
-          const uRaw = model.encodeImagesRaw(batch.images);
-          const vRaw = model.encodeTextsRaw(batch.tokens, batch.eot);
-          const u = l2Normalize(uRaw) as tf.Tensor2D;
-          const v = l2Normalize(vRaw) as tf.Tensor2D;
-          const out = objective.compute({ uRaw, vRaw, u, v, logitScale: model.logitScale, episodePositions: batch.episodePositions });
+          const { out, u, v } = this.forward(batch);
           const components: Record<string, tf.Scalar> = {};
           for (const name of componentNames) {
             const c = out.components[name];
@@ -156,19 +152,24 @@ export class Trainer {
     });
   }
 
+  /** The forward pass: raw projected embeddings → L2 normalised u, v → the objective's loss and terms. */
+  private forward(batch: BatchTensors): { out: ReturnType<Objective['compute']>; u: tf.Tensor2D; v: tf.Tensor2D } {
+    const { model } = this;
+    const uRaw = model.encodeImagesRaw(batch.images);
+    const vRaw = model.encodeTextsRaw(batch.tokens, batch.eot);
+    const u = l2Normalize(uRaw) as tf.Tensor2D;
+    const v = l2Normalize(vRaw) as tf.Tensor2D;
+    return { out: this.objective.compute({ uRaw, vRaw, u, v, logitScale: model.logitScale, episodePositions: batch.episodePositions }), u, v };
+  }
+
   /**
    * Milliseconds of one forward + backward pass over `batch` (the trained parameters' gradients, read
    * back), with no update: a time estimate before a long run starts (fine-tuning a large model).
    */
   async timeGradients(batch: BatchTensors): Promise<number> {
     const t0 = performance.now();
-    const { model, objective, trained } = this;
     const sum = tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(() => {
-        const uRaw = model.encodeImagesRaw(batch.images);
-        const vRaw = model.encodeTextsRaw(batch.tokens, batch.eot);
-        return objective.compute({ uRaw, vRaw, u: l2Normalize(uRaw) as tf.Tensor2D, v: l2Normalize(vRaw) as tf.Tensor2D, logitScale: model.logitScale, episodePositions: batch.episodePositions }).loss;
-      }, trained);
+      const { value, grads } = tf.variableGrads(() => this.forward(batch).out.loss, this.trained);
       return tf.addN([value, ...Object.values(grads).map((g) => tf.sum(g))]);
     });
     await sum.data();

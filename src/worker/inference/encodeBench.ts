@@ -1,6 +1,7 @@
 // The inference worker's `benchmarkEncode` (bench/clip.bench.ts): encoder timings and memory of the
 // loaded model on the backend in use, with random images and short labels.
 import * as tf from '@tensorflow/tfjs';
+import { Rng } from '../../util/prng';
 import type { InferenceModel } from '../../model/inferenceModel';
 import type { EncodeBenchMemory, EncodeBenchProfile, EncodeBenchReport } from '../../protocol/inference';
 
@@ -22,17 +23,10 @@ const median = (xs: number[]): number | null => {
   return s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
 };
 
-/** Random bytes (a seeded generator: the same images every call). */
+/** Random bytes (seeded: the same images every call). */
 function randomRgb(n: number, seed: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    out[i] = s & 255;
-  }
-  return out;
+  const rng = new Rng(seed);
+  return Uint8Array.from({ length: n }, () => rng.int(256));
 }
 
 const COLOURS = ['red', 'green', 'blue', 'yellow', 'purple', 'orange', 'black', 'white'];
