@@ -54,7 +54,7 @@ function deps(list: ImportEvent[], store: MemoryStore, over: Partial<ImportPipel
   const d: ImportPipelineDeps = {
     datasetId: 'ds1',
     events: events(list),
-    decode: async (bytes, size) => new Uint8Array(size * size * 3).fill(bytes[0]),
+    decode: async (bytes, size) => ({ rgb: new Uint8Array(size * size * 3).fill(bytes[0]), kept: { bytes, format: 'png', width: 5, height: 3 } }),
     write: store.write,
     assignSplit: (key) => (Number(key.slice(1)) % 10 === 0 ? 'val' : 'train'),
     post: (r) => posts.push(r),
@@ -89,10 +89,28 @@ describe('import pipeline', () => {
     expect(val.keys.every((k) => Number(k.slice(1)) % 10 === 0)).toBe(true);
     expect(val.images[0]).toBe(0); // k0 decoded with fill 0
     expect(val.images[S * S * 3]).toBe(10);
+    // Every pair's kept image rides with its shard (writeDataset stores it apart), asked for at the default.
+    expect(m.originals).toEqual({ kind: 'resized', shortSide: 256 });
+    expect(val.originals?.map((k) => k.bytes[0])).toEqual(val.keys.map((k) => Number(k.slice(1)) & 255));
     // Progress: throttled (~5 Hz with 50 ms per clock tick → far fewer than 600 reports), final one exact.
     const progress = posts.filter((p) => p.type === 'importProgress');
     expect(progress.length).toBeLessThan(200);
     expect(progress.at(-1)).toMatchObject({ jobId: 'job1', pairs: 600, skipped: 0 });
+  });
+
+  it('asks the decoder to keep each image as the settings say, and records it in the manifest', async () => {
+    const store = new MemoryStore();
+    const asked: unknown[] = [];
+    const { d } = deps([pair(1), pair(2)], store, {
+      decode: async (bytes, size, _file, keep) => {
+        asked.push(keep);
+        return { rgb: new Uint8Array(size * size * 3), kept: { bytes, format: 'jpeg', width: 1, height: 1 } };
+      },
+    });
+    const sum = await runImportPipeline(settings({ keepImages: { kind: 'original' } }), d);
+    expect(sum.imported).toBe(2);
+    expect(asked).toEqual([{ kind: 'original' }, { kind: 'original' }]);
+    expect(store.manifests.get('ds1')!.originals).toEqual({ kind: 'original' });
   });
 
   it('skips bad images, duplicates and caption-less pairs, passing importer skips through', async () => {
@@ -110,7 +128,7 @@ describe('import pipeline', () => {
     const { d, posts } = deps(list, store, {
       decode: async (bytes, size, file) => {
         if (bytes[0] === 4) throw new ImportError(file, 'image is 9000×9000, over the 64-megapixel limit');
-        return new Uint8Array(size * size * 3);
+        return { rgb: new Uint8Array(size * size * 3), kept: { bytes, format: 'jpeg', width: 1, height: 1 } };
       },
     });
     const sum = await runImportPipeline(settings(), d);
@@ -174,7 +192,7 @@ describe('import pipeline', () => {
       {
         decode: async (_b, size) => {
           decoded++;
-          return new Uint8Array(size * size * 3);
+          return { rgb: new Uint8Array(size * size * 3), kept: { bytes: _b, format: 'jpeg', width: 1, height: 1 } };
         },
         isCancelled: () => decoded >= 300,
       },

@@ -2,7 +2,7 @@
 // mirror for caption search) and small settings. Opened lazily from whichever context
 // needs it (the trainer worker and the data worker both open it).
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { DatasetManifest, ShardRecord, ShardTextRecord } from './store/types';
+import type { DatasetManifest, OriginalsRecord, ShardRecord, ShardTextRecord } from './store/types';
 import type { CheckpointChunk, CheckpointRecord, ModelRecord } from './store/checkpointTypes';
 
 export const DB_NAME = 'clip-lab';
@@ -16,13 +16,19 @@ export const DB_NAME = 'clip-lab';
  * 3: + models (saved runs and imported model files), checkpoints (one complete record per
  *    stored checkpoint) and checkpointChunks (byCheckpoint): a checkpoint's .safetensors bytes
  *    in chunks (see src/train/checkpointStore.ts).
+ * 4: + originals (each shard's kept images, written with the shard) and shardViews (shards
+ *    derived from them at another square size, key `<shard key>@<size>`: a cache). Stored
+ *    datasets are kept as they are: their manifests have no `originals`, so models of
+ *    another input size resize their S×S pixels, and the Data tab says so.
  */
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 
 interface ClipLabDB extends DBSchema {
   datasets: { key: string; value: DatasetManifest };
   shards: { key: string; value: ShardRecord; indexes: { byDataset: string } };
   shardText: { key: string; value: ShardTextRecord; indexes: { byDataset: string } };
+  originals: { key: string; value: OriginalsRecord };
+  shardViews: { key: string; value: ShardRecord };
   settings: { key: string; value: unknown };
   models: { key: string; value: ModelRecord };
   checkpoints: { key: string; value: CheckpointRecord };
@@ -56,6 +62,10 @@ export function openClipLabDB(): Promise<ClipLabDatabase> {
         db.createObjectStore('models', { keyPath: 'id' });
         db.createObjectStore('checkpoints', { keyPath: 'id' });
         db.createObjectStore('checkpointChunks', { keyPath: 'key' }).createIndex('byCheckpoint', 'checkpointId');
+      }
+      if (oldVersion < 4) {
+        db.createObjectStore('originals', { keyPath: 'key' });
+        db.createObjectStore('shardViews', { keyPath: 'key' });
       }
     },
   });

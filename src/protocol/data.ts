@@ -1,6 +1,7 @@
 // The data worker's protocol (src/worker/data.worker.ts): imports, browsing, export and deletion run in
 // their own worker so that a long import never stalls training, and the UI never parses files.
 // Commands that expect one answer carry a requestId (./requests.ts); an import is tracked by its jobId.
+import type { KeepImages } from '../data/store/types';
 import type { Request } from './requests';
 // Imports, browsing, export and deletion run in their own worker (src/worker/data.worker.ts)
 // so that a long import never stalls training, and the UI never parses files.
@@ -17,6 +18,8 @@ export interface ImportRequest {
   files: File[];
   /** Square side images are resized (centre crop) to. */
   imageSize: number;
+  /** What is kept of each image besides those pixels (default: up to 256 px on the short side). */
+  keepImages?: KeepImages;
   /** Share of pairs put in the validation split (by a hash of the key: deterministic). */
   valFraction: number;
   /** Target vocabulary of the BPE tokenizer trained on the imported captions. */

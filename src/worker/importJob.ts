@@ -3,7 +3,7 @@
 // decoder and the IndexedDB writer. Returns the summary; never throws.
 import type { ClipLabDatabase } from '../data/db';
 import { splitOf } from '../data/formats/split';
-import { decodeToRgb } from '../data/image/decodeResize';
+import { decodeForStore } from '../data/image/decodeResize';
 import { importCaptionFile } from '../data/import/captionFileImporter';
 import { importCoco } from '../data/import/cocoImporter';
 import { ImportError, type ImportEvent } from '../data/import/types';
@@ -73,7 +73,7 @@ export async function runImportJob(
   return runImportPipeline(settings, {
     datasetId: newDatasetId(request.format),
     events,
-    decode: decodeToRgb,
+    decode: decodeForStore,
     write: (manifest, produce) => writeDataset(db, manifest, produce),
     assignSplit: (key, valFraction) => splitOf(key, valFraction, SPLIT_SEED),
     post,

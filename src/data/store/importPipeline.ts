@@ -1,6 +1,6 @@
 // The body of an import, with its outside world injected (importer events, image
 // decoder, dataset writer, split function, clock) so that it runs in Node tests:
-// iterate the importer's events, decode each pair to S×S RGB, assign its split by a
+// iterate the importer's events, decode each pair to S×S RGB (and the image as kept), assign its split by a
 // hash of its key, pack 256-pair shards per split, and hand them to the writer (which
 // stores them atomically: see writeDataset). At the end it trains the BPE tokenizer on
 // the training captions and completes the manifest. Failures, cancellation and quota
@@ -10,7 +10,7 @@ import { trainBpe } from '../../tokenizer/trainBpe';
 import { ImportError, type ImportEvent } from '../import/types';
 import { isQuotaError } from './shardStore';
 import { ShardPacker } from './shardPacker';
-import { SCHEMA_VERSION, SHARD_SIZE, type DatasetManifest, type DatasetSource, type ShardRecord, type Split } from './types';
+import { DEFAULT_KEEP_IMAGES, SCHEMA_VERSION, SHARD_SIZE, type DatasetManifest, type DatasetSource, type KeepImages, type KeptImage, type ShardRecord, type Split } from './types';
 
 /** At most this many skips are listed one by one in the summary (the count is always exact). */
 export const MAX_LISTED_SKIPS = 1000;
@@ -20,8 +20,11 @@ export const PROGRESS_INTERVAL_MS = 200;
 export interface ImportPipelineDeps {
   datasetId: string;
   events: AsyncIterable<ImportEvent>;
-  /** Encoded image → size·size·3 RGB bytes; throws ImportError for a bad image (→ a skip). */
-  decode: (bytes: Uint8Array, size: number, file: string) => Promise<Uint8Array>;
+  /**
+   * Encoded image → size·size·3 RGB bytes and, when `keep` is given, the image as kept
+   * (decodeForStore); throws ImportError for a bad image (→ a skip).
+   */
+  decode: (bytes: Uint8Array, size: number, file: string, keep?: KeepImages) => Promise<{ rgb: Uint8Array; kept?: KeptImage }>;
   /** Stores the dataset atomically (writeDataset with a db bound). */
   write: (manifest: DatasetManifest, produceShards: () => AsyncIterable<ShardRecord>) => Promise<void>;
   /** The split of a key (splitOf(key, valFraction, 0)). */
@@ -65,6 +68,7 @@ export async function runImportPipeline(settings: ImportSettings, deps: ImportPi
   const now = deps.now ?? (() => Date.now());
   const t0 = now();
   const { jobId, name, imageSize, valFraction, vocabSize } = settings;
+  const keep = settings.keepImages ?? DEFAULT_KEEP_IMAGES;
   const packer = new ShardPacker(deps.datasetId, imageSize, deps.shardSize ?? SHARD_SIZE);
   const skipped: SkipReport[] = [];
   let skipCount = 0;
@@ -94,6 +98,7 @@ export async function runImportPipeline(settings: ImportSettings, deps: ImportPi
     createdAt: new Date(t0).toISOString(),
     spec: { kind: 'stored', id: deps.datasetId },
     imageSize,
+    originals: keep,
     shardSize: packer.shardSize,
     splits: { train: { pairs: 0, shards: 0 }, val: { pairs: 0, shards: 0 } },
     bytes: 0,
@@ -124,9 +129,10 @@ export async function runImportPipeline(settings: ImportSettings, deps: ImportPi
           skip(pair.source, 'no caption');
           continue;
         }
-        let rgb: Uint8Array;
+        let decoded: { rgb: Uint8Array; kept?: KeptImage };
         try {
-          rgb = await deps.decode(pair.image, imageSize, pair.source);
+          decoded = await deps.decode(pair.image, imageSize, pair.source, keep);
+          if (!decoded.kept) throw new Error(`${pair.source}: the decoder kept no image`);
         } catch (e) {
           if (!(e instanceof ImportError)) throw e;
           skip(e.file, e.reason);
@@ -138,7 +144,7 @@ export async function runImportPipeline(settings: ImportSettings, deps: ImportPi
         // export → import keeps train and validation apart as they were.
         const split = splitFromMeta(pair.meta) ?? deps.assignSplit(pair.key, valFraction);
         (split === 'train' ? trainCaptions : valCaptions).push(...captions);
-        const shard = packer.add(split, pair.key, rgb, captions);
+        const shard = packer.add(split, pair.key, decoded.rgb, captions, -1, decoded.kept);
         if (shard) yield shard;
       }
       progress(`Imported ${packer.pairs} pairs${skipCount ? `, skipped ${skipCount}` : ''}`);

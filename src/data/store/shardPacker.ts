@@ -2,13 +2,14 @@
 // shard when its split's shard reaches `shardSize` pairs, `flush` returns the partial
 // last shards. Shard indices count up from 0 per split, so every shard of a split is
 // full except its last (what the reader and browse rely on). Pure: no storage.
-import { SHARD_SIZE, shardBytes, shardKey, type ShardRecord, type Split, type SplitInfo } from './types';
+import { SHARD_SIZE, shardBytes, shardKey, type KeptImage, type ShardRecord, type Split, type SplitInfo } from './types';
 
 interface Pending {
   images: Uint8Array;
   captions: string[][];
   labels: number[];
   keys: string[];
+  kept: KeptImage[];
   count: number;
 }
 
@@ -30,14 +31,19 @@ export class ShardPacker {
   }
 
   private empty(): Pending {
-    return { images: new Uint8Array(this.shardSize * this.pixelBytes), captions: [], labels: [], keys: [], count: 0 };
+    return { images: new Uint8Array(this.shardSize * this.pixelBytes), captions: [], labels: [], keys: [], kept: [], count: 0 };
   }
 
-  /** Add one pair (`rgb`: imageSize²·3 bytes); returns the shard it completed, if any. */
-  add(split: Split, key: string, rgb: Uint8Array, captions: string[], label = -1): ShardRecord | null {
+  /**
+   * Add one pair (`rgb`: imageSize²·3 bytes; `kept`: its kept image, for imports that keep them:
+   * every pair or none); returns the shard it completed, if any.
+   */
+  add(split: Split, key: string, rgb: Uint8Array, captions: string[], label = -1, kept?: KeptImage): ShardRecord | null {
     if (rgb.length !== this.pixelBytes) throw new Error(`Pair ${key}: expected ${this.pixelBytes} RGB bytes, got ${rgb.length}`);
     if (captions.length === 0) throw new Error(`Pair ${key} has no caption`);
     const p = this.pending[split];
+    if (p.count > 0 && (kept !== undefined) !== p.kept.length > 0) throw new Error(`Pair ${key}: a shard keeps the images of every pair or of none`);
+    if (kept) p.kept.push(kept);
     p.images.set(rgb, p.count * this.pixelBytes);
     p.captions.push(captions);
     p.labels.push(label);
@@ -61,6 +67,7 @@ export class ShardPacker {
       captions: p.captions,
       labels: Int32Array.from(p.labels),
       keys: p.keys,
+      ...(p.kept.length ? { originals: p.kept } : {}),
     };
     this.bytes += shardBytes(shard);
     this.pending[split] = this.empty();

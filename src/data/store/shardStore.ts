@@ -7,7 +7,7 @@
 // cleanIncomplete (run by every context on start-up) deletes only datasets whose writer
 // is gone (closed tab, crash) and never one another worker or tab is still writing.
 import type { ClipLabDatabase } from '../db';
-import { type DatasetManifest, type ShardRecord, type ShardTextRecord, type Split, shardBytes, shardKey, textOf } from './types';
+import { type DatasetManifest, type ShardRecord, type OriginalsRecord, type ShardTextRecord, type Split, originalsOf, shardBytes, shardKey, textOf, withoutOriginals } from './types';
 import { withWriteLock, writerAlive } from './writeLocks';
 
 export async function listDatasets(db: ClipLabDatabase): Promise<DatasetManifest[]> {
@@ -36,10 +36,13 @@ function datasetRange(id: string): IDBKeyRange {
   return IDBKeyRange.bound(`${id}/`, `${id}/\uffff`);
 }
 
+/** The object stores keyed by shard key (`<id>/<split>/<index>`, views `…@<size>`). */
+const SHARD_STORES = ['shards', 'shardText', 'originals', 'shardViews'] as const;
+
 export async function deleteDataset(db: ClipLabDatabase, id: string): Promise<void> {
-  const tx = db.transaction(['datasets', 'shards', 'shardText'], 'readwrite');
+  const tx = db.transaction(['datasets', ...SHARD_STORES], 'readwrite');
   const range = datasetRange(id);
-  await Promise.all([tx.objectStore('shards').delete(range), tx.objectStore('shardText').delete(range), tx.objectStore('datasets').delete(id), tx.done]);
+  await Promise.all([...SHARD_STORES.map((s) => tx.objectStore(s).delete(range)), tx.objectStore('datasets').delete(id), tx.done]);
 }
 
 /** Remove datasets whose writing never finished (and whose writer is gone). */
@@ -79,12 +82,23 @@ function simulatedQuotaFailure(writeNumber: number): DOMException | null {
 }
 
 async function putShard(db: ClipLabDatabase, shard: ShardRecord): Promise<void> {
-  const tx = db.transaction(['shards', 'shardText'], 'readwrite');
+  const tx = db.transaction(['shards', 'shardText', 'originals'], 'readwrite');
   // A quota failure may reject a request with AbortError while the transaction carries
   // the QuotaExceededError: await the transaction (idb rejects tx.done with tx.error).
-  tx.objectStore('shards').put(shard).catch(() => undefined);
+  // The shard, its text and its kept images land together or not at all.
+  tx.objectStore('shards').put(withoutOriginals(shard)).catch(() => undefined);
   tx.objectStore('shardText').put(textOf(shard)).catch(() => undefined);
+  const kept = originalsOf(shard);
+  if (kept) tx.objectStore('originals').put(kept).catch(() => undefined);
   await tx.done;
+}
+
+/** The kept images of one shard (null when the dataset keeps none). */
+export async function readOriginals(db: ClipLabDatabase, m: DatasetManifest, split: Split, index: number): Promise<OriginalsRecord | null> {
+  if (!m.originals) return null;
+  const r = await db.get('originals', shardKey(m.id, split, index));
+  if (!r) throw new Error(`Dataset ${m.name}: the kept images of ${split} shard ${index} are missing from storage`);
+  return r;
 }
 
 /**

@@ -1,12 +1,15 @@
 // What a stored dataset looks like: a manifest plus shards of a few hundred pairs.
 //
-// Images are stored as raw RGB bytes at the dataset's square resolution (S·S·3 per
-// image), already centre-cropped and resized at import time. That costs more bytes
-// than keeping the JPEG/PNG files, but the training reader then streams pixels at
-// trainer speed with no decoding at all: decoding a JPEG needs createImageBitmap (async,
-// ~1 ms per image even when small) and an OffscreenCanvas read-back, far slower than a
-// training step consumes pairs. Decoding happens once, in the data worker, on import.
+// Images are kept twice. The shards hold raw RGB bytes at the dataset's square training
+// resolution (S·S·3 per image), centre-cropped and resized at import time, so that the
+// training reader streams pixels at trainer speed with no decoding at all (decoding a JPEG
+// needs createImageBitmap, ~1 ms per image even when small, far slower than a step consumes
+// pairs). Imports also keep each image's encoded bytes, as given or resized to a short side
+// (`originals`, one record per shard in its own object store, never read by training at S):
+// a model with another input size (a 224-px CLIP) reads views derived from them at its size
+// (datasetView.ts), and export writes them back unchanged.
 import type { DatasetSpec } from '../../config/types';
+import type { ImageFormat } from '../formats/imageHeader';
 
 export type Split = 'train' | 'val';
 export const SPLITS: readonly Split[] = ['train', 'val'];
@@ -24,6 +27,33 @@ export const SHARD_SIZE = 256;
 
 export type DatasetSource = 'shapes' | 'webdataset' | 'coco' | 'caption-file' | 'fashion-mnist';
 
+/**
+ * What an import keeps of each image besides the S×S training pixels: the file's own bytes, or
+ * the image resized so that its short side is at most `shortSide` px (the file's bytes again when
+ * it is that small already).
+ */
+export type KeepImages = { kind: 'original' } | { kind: 'resized'; shortSide: number };
+
+/** The import form's default: enough pixels for a 224-px CLIP, a fraction of a photo's bytes. */
+export const DEFAULT_KEEP_IMAGES: KeepImages = { kind: 'resized', shortSide: 256 };
+
+/** One kept image: encoded bytes as the browser decodes them, with their format and size. */
+export interface KeptImage {
+  bytes: Uint8Array;
+  format: ImageFormat;
+  width: number;
+  height: number;
+}
+
+/** The kept images of one shard (same key as the shard), in pair order. */
+export interface OriginalsRecord {
+  key: string;
+  datasetId: string;
+  split: Split;
+  index: number;
+  images: KeptImage[];
+}
+
 export interface SplitInfo {
   pairs: number;
   shards: number;
@@ -39,6 +69,12 @@ export interface DatasetManifest {
   spec: DatasetSpec;
   /** Square image side of every stored image (raw RGB bytes). */
   imageSize: number;
+  /**
+   * What was kept of each image besides the S×S pixels; absent when nothing was (the built-in and
+   * generated datasets, whose S×S pixels are all there is, and stores written before version 4 of
+   * the database: see db.ts).
+   */
+  originals?: KeepImages;
   /** Pairs per shard: every shard of a split holds this many except the split's last. */
   shardSize: number;
   splits: Record<Split, SplitInfo>;
@@ -69,6 +105,11 @@ export interface ShardRecord {
   labels: Int32Array;
   /** The pair's original key (WebDataset key, COCO image id, file name, …). */
   keys: string[];
+  /**
+   * Only on the way in (writeDataset): the shard's kept images, stored in the `originals` store
+   * under the same key and never part of the stored shard.
+   */
+  originals?: KeptImage[];
 }
 
 /** The text half of a shard (same key), for caption search without reading images. */
@@ -84,6 +125,18 @@ export interface ShardTextRecord {
 
 export function shardKey(datasetId: string, split: Split, index: number): string {
   return `${datasetId}/${split}/${String(index).padStart(6, '0')}`;
+}
+
+export function originalsOf(shard: ShardRecord): OriginalsRecord | null {
+  const { key, datasetId, split, index, originals } = shard;
+  return originals ? { key, datasetId, split, index, images: originals } : null;
+}
+
+/** The shard as stored in the `shards` store (without its kept images). */
+export function withoutOriginals(shard: ShardRecord): ShardRecord {
+  if (!shard.originals) return shard;
+  const { originals: _kept, ...rest } = shard;
+  return rest;
 }
 
 export function textOf(shard: ShardRecord): ShardTextRecord {
@@ -107,16 +160,18 @@ export function utf8Length(s: string): number {
 }
 
 /**
- * Approximate stored size of a shard: image bytes, labels, and the UTF-8 size of keys and
+ * Approximate stored size of a shard: image bytes (and its kept images), labels, and the UTF-8 size of keys and
  * captions counted twice (the shard and its `shardText` mirror). IndexedDB's own overhead
  * (structured-clone framing, LevelDB compaction) is not counted: `navigator.storage.estimate()`
  * is the ground truth for the whole origin.
  */
-export function shardBytes(shard: Pick<ShardRecord, 'images' | 'labels' | 'captions' | 'keys'>): number {
+export function shardBytes(shard: Pick<ShardRecord, 'images' | 'labels' | 'captions' | 'keys' | 'originals'>): number {
   let text = 0;
+  let kept = 0;
+  for (const k of shard.originals ?? []) kept += k.bytes.byteLength;
   for (const k of shard.keys) text += utf8Length(k);
   for (const cs of shard.captions) for (const c of cs) text += utf8Length(c);
-  return shard.images.byteLength + shard.labels.byteLength + 2 * text;
+  return shard.images.byteLength + kept + shard.labels.byteLength + 2 * text;
 }
 
 /** Shards of a split with `pairs` pairs. */
