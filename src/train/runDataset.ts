@@ -4,8 +4,8 @@
 // shard store in. The default batch source, ReaderBatchSource, streams the reader's batches and
 // resumes from the reader's {epoch, pos, batches} (exact by replay, see readerSchedule.ts).
 import type { ModelImageInput } from '../data/image/modelInput';
-import type { ClipLabDatabase } from '../data/db';
-import { ShardReader, storeShardLoader, type AugmentOptions, type CaptionEncoder, type ReaderState, type ShardLoader } from '../data/store/shardReader';
+import { ShardReader, type AugmentOptions, type CaptionEncoder, type ReaderState, type ShardLoader } from '../data/store/shardReader';
+import type { DatasetView } from '../data/store/datasetView';
 import { shardCounts, type DatasetManifest } from '../data/store/types';
 import { readEpisodeFromShards, type EpisodePairSource } from '../objectives/protoclip/episodePairs';
 import type { BatchSource, BatchSourceSnapshot, TrainingBatch } from '../objectives/objective';
@@ -37,12 +37,12 @@ export function identityOf(m: DatasetManifest): DatasetIdentity {
   return { id: m.id, name: m.name, source: m.source, imageSize: m.imageSize, trainPairs: m.splits.train.pairs, valPairs: m.splits.val.pairs };
 }
 
-/** A stored dataset as a run's data. */
-export function storeRunDataset(db: ClipLabDatabase, manifest: DatasetManifest): RunDataset {
-  const loadShard = storeShardLoader(db, manifest.id);
+/** A stored dataset as a run's data: its identity, read through `view` (the images at the model's input size). */
+export function storeRunDataset(manifest: DatasetManifest, view: DatasetView): RunDataset {
+  const loadShard = view.shard;
   return {
     identity: identityOf(manifest),
-    layout: manifest,
+    layout: view.manifest,
     loadShard,
     // Real images get a mild random crop; the Shapes world is generated fresh per pair and its
     // captions name sizes and positions a crop could change.

@@ -8,7 +8,7 @@ import { openClipLabDB, type ClipLabDatabase } from '../data/db';
 import { encodeRgbPng } from '../data/image/encodePng';
 import { browseDataset } from '../data/store/browse';
 import { buildWebDatasetTar, type ExportPair } from '../data/store/exportTar';
-import { readSplit } from '../data/store/shardReader';
+import { readSplit, storedView } from '../data/store/datasetView';
 import { cleanIncomplete, deleteDataset, getDataset, listDatasets, readShard, readShardText } from '../data/store/shardStore';
 import type { DatasetManifest, Split } from '../data/store/types';
 import type { DataCommand, DataReport, DatasetSummary } from '../protocol/data';
@@ -140,7 +140,7 @@ export class DataSession {
     async function* pairs(): AsyncGenerator<ExportPair> {
       const px = m.imageSize * m.imageSize * 3;
       for (const split of ['train', 'val'] as Split[]) {
-        for await (const shard of readSplit(db, m, split)) {
+        for await (const shard of readSplit(storedView(db, m), split)) {
           for (let i = 0; i < shard.count; i++) {
             yield { key: shard.keys[i], split, rgb: shard.images.subarray(i * px, (i + 1) * px), size: m.imageSize, captions: shard.captions[i] };
           }

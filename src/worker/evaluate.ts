@@ -6,7 +6,8 @@
 // matrix of (the first rows of) the current training batch.
 import * as tf from '@tensorflow/tfjs';
 import type { ClipLabDatabase } from '../data/db';
-import { readSplit, type LabelledBatch } from '../data/store/shardReader';
+import type { LabelledBatch } from '../data/store/shardReader';
+import { datasetView, readSplit } from '../data/store/datasetView';
 import { modelImageInput, writeModelInput } from '../data/image/modelInput';
 import type { DatasetManifest } from '../data/store/types';
 import { gapMetrics } from '../eval/gapMetrics';
@@ -62,11 +63,12 @@ interface EvalInputs {
 export async function evaluateModel({ db, model, manifest, tokenizer, config, step, batch }: EvalInputs): Promise<EvalReport> {
   const t0 = performance.now();
   const T = config.model.text.contextLength;
-  // The model's input: the stored images resized where the sizes differ (a fine-tuned CLIP), its mean/std.
+  // The model's input: the images at its size (from the kept images, or the stored ones resized), its mean/std.
   const input = modelImageInput(config.model);
   const S = input.size;
   const px = S * S * 3;
-  const inS = manifest.imageSize;
+  const view = await datasetView(db, manifest, S);
+  const inS = view.manifest.imageSize;
   const chunk = config.batchSize;
   const encodeTexts = (texts: string[]) => {
     const { tokens, eot } = tokenizer.encodeBatch(texts, T);
@@ -107,7 +109,7 @@ export async function evaluateModel({ db, model, manifest, tokenizer, config, st
     images.fill(0);
   };
 
-  for await (const shard of readSplit(db, manifest, 'val')) {
+  for await (const shard of readSplit(view, 'val')) {
     for (let i = 0; i < shard.count; i++) {
       writeModelInput(shard.images, i * inS * inS * 3, inS, input, images, filled * px);
       captions.push(shard.captions[i][0]);

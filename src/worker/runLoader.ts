@@ -4,6 +4,7 @@
 // regenerated from its spec, or a detached stand-in when the data is gone).
 import type { ClipLabDatabase } from '../data/db';
 import { ensureShapesDataset } from '../data/builtin/shapesDataset';
+import { datasetView, storedView } from '../data/store/datasetView';
 import { cleanIncomplete, getDataset, readShard } from '../data/store/shardStore';
 import type { DatasetManifest } from '../data/store/types';
 import type { Report } from '../protocol/trainer';
@@ -42,7 +43,7 @@ export class RunLoader {
     const id = `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     if (config.init) {
       // Fine-tuning: the stored model's architecture, weights and tokenizer; the dataset's images
-      // resized to its input by the reader; its own captions tokenised by its own tokenizer.
+      // at its input size (from the kept images where there are, else resized by the reader); its own captions tokenised by its own tokenizer.
       if (objective.kind === 'protoclip') throw new Error('Fine-tuning starts from a CLIP model: choose CLIP, the positive-pair regulariser, SigLIP or CyCLIP (ProtoCLIP builds its own heads and episodes)');
       this.post({ type: 'progress', phase: 'model', done: 0, total: 1, message: `Loading ${config.init.modelName}…` });
       const weights = await loadStoredWeights(db, config.init.modelId);
@@ -52,7 +53,7 @@ export class RunLoader {
       await this.postDataset(db, manifest, tokenizer, fromCache);
       const given = new Map(weights.tensors.map((t) => [t.name, t.values]));
       const name = `${resolved.objective.kind} · ${config.init.modelName} → ${manifest.name} · ${config.init.train === 'projections' ? 'projections' : 'whole model'}`;
-      const run = Run.create({ id, name, config: resolved, tokenizer, data: storeRunDataset(db, manifest), initialWeights: (n) => given.get(n) ?? null, ...hooks });
+      const run = Run.create({ id, name, config: resolved, tokenizer, data: storeRunDataset(manifest, await datasetView(db, manifest, model.image.imageSize)), initialWeights: (n) => given.get(n) ?? null, ...hooks });
       return { run, manifest };
     }
     if (!manifest.tokenizer) throw new Error(`${manifest.name} has no tokenizer stored; re-import it`);
@@ -66,7 +67,7 @@ export class RunLoader {
     await this.postDataset(db, manifest, tokenizer, fromCache);
     this.post({ type: 'progress', phase: 'model', done: 0, total: 1, message: 'Building the model…' });
     const name = `${resolved.objective.kind} · ${manifest.name} · seed ${resolved.seed}`;
-    const run = Run.create({ id, name, config: resolved, tokenizer, data: storeRunDataset(db, manifest), ...hooks });
+    const run = Run.create({ id, name, config: resolved, tokenizer, data: storeRunDataset(manifest, storedView(db, manifest)), ...hooks });
     return { run, manifest };
   }
 
@@ -88,7 +89,7 @@ export class RunLoader {
   private async openRunDataset(db: ClipLabDatabase, d: DatasetIdentity, config: TrainConfig): Promise<RunDataset> {
     let m = await getDataset(db, d.id);
     if (!m && config.dataset.kind === 'shapes') m = (await this.loadDataset(config, () => false)).manifest;
-    if (m && m.id === d.id) return storeRunDataset(db, m);
+    if (m && m.id === d.id) return storeRunDataset(m, await datasetView(db, m, config.model.image.imageSize));
     return detachedRunDataset(d);
   }
 

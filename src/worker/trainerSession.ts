@@ -24,7 +24,7 @@ import { ModelLibrary } from './modelLibrary';
 import { RunLoader } from './runLoader';
 import { runWeights } from '../train/runWeights';
 import { DEFAULT_GAP_EVERY } from '../config/defaults';
-import { readSplit } from '../data/store/shardReader';
+import { datasetView, readSplit } from '../data/store/datasetView';
 import { collectGapProbe, recordGapSnapshot } from '../lab/gapProbe';
 import { encodeImagesChunked, encodeTextsChunked } from '../model/inferenceModel';
 import type { GapProbeSet } from '../protocol/gap';
@@ -405,7 +405,8 @@ export class TrainerSession {
   private async alignTowersIfAsked(): Promise<void> {
     const { run, manifest, db } = this;
     if (!run || !manifest || !db || run.step !== 0 || !run.config.alignTowersAtInit || this.towersAligned) return;
-    const pairs = await collectGapProbe(readSplit(db, manifest, 'train'), manifest);
+    const view = await datasetView(db, manifest, run.config.model.image.imageSize);
+    const pairs = await collectGapProbe(readSplit(view, 'train'), view.manifest);
     const encoder = this.encoderOf(run);
     const u = await encoder.encodeImages(pairs.thumbnails, pairs.n, pairs.imageSize);
     const v = await encoder.encodeTexts(pairs.captions);
@@ -435,7 +436,10 @@ export class TrainerSession {
   private async recordGap(): Promise<void> {
     const { run, manifest, db } = this;
     if (!run || !manifest || !db || run.step === this.gapStep || manifest.splits.val.pairs < 4) return;
-    this.gapProbe ??= await collectGapProbe(readSplit(db, manifest, 'val'), manifest);
+    if (!this.gapProbe) {
+      const view = await datasetView(db, manifest, run.config.model.image.imageSize);
+      this.gapProbe = await collectGapProbe(readSplit(view, 'val'), view.manifest);
+    }
     const logitScale = Math.exp((await run.model.logitScale.data())[0]!);
     const snapshot = await recordGapSnapshot(this.encoderOf(run), this.gapProbe, run.step, logitScale);
     this.gapStep = run.step;

@@ -11,14 +11,14 @@
 // src/data/image/modelInput.ts: a CLIP fine-tuned on a dataset stored at 32 px). Resuming: `state()` returns {epoch, pos, batches}; passing it back as
 // `opts.state` rebuilds the reader exactly at that point (see readerSchedule.ts).
 import type { Batch } from '../batch';
-import type { ClipLabDatabase } from '../db';
 import { randomCropRect, type ScaleRange } from '../image/augment';
 import { appImageInput, writeModelInput, type ModelImageInput } from '../image/modelInput';
 import { ReaderSchedule, type ReaderState } from './readerSchedule';
-import { readShard } from './shardStore';
+import type { ShardLoader } from './datasetView';
 import { shardCounts, type DatasetManifest, type ShardRecord, type Split } from './types';
 
 export type { ReaderState } from './readerSchedule';
+export type { ShardLoader } from './datasetView';
 
 export interface CaptionEncoder {
   encodeBatch(texts: string[], contextLength: number): { tokens: Int32Array; eot: Int32Array };
@@ -48,14 +48,6 @@ export interface ReaderOptions {
 export interface LabelledBatch extends Batch {
   captions: string[];
   labels: Int32Array;
-}
-
-/** Loads shard `index` of a split of one dataset (IndexedDB in the app, memory in tests). */
-export type ShardLoader = (split: Split, index: number) => Promise<ShardRecord>;
-
-/** The shard loader of a stored dataset. */
-export function storeShardLoader(db: ClipLabDatabase, datasetId: string): ShardLoader {
-  return (split, index) => readShard(db, datasetId, split, index);
 }
 
 export class ShardReader {
@@ -150,9 +142,4 @@ export class ShardReader {
     const { tokens, eot } = this.opts.tokenizer.encodeBatch(captions, contextLength);
     return { size: batchSize, imageSize: input.size, images, contextLength, tokens, eot, captions, labels };
   }
-}
-
-/** Every shard of a split in order (for evaluation, browsing, export). */
-export async function* readSplit(db: ClipLabDatabase, manifest: DatasetManifest, split: Split): AsyncGenerator<ShardRecord> {
-  for (let i = 0; i < manifest.splits[split].shards; i++) yield await readShard(db, manifest.id, split, i);
 }

@@ -2,6 +2,7 @@
 // picker, and every pair of a dataset in split order (train, then val) with its position, for the
 // retrieval index and the evaluation suite. Images stay raw RGB bytes (imageSize² · 3) as stored.
 import type { ClipLabDatabase } from '../../data/db';
+import type { DatasetView } from '../../data/store/datasetView';
 import { readShard } from '../../data/store/shardStore';
 import type { DatasetManifest, ShardRecord, Split } from '../../data/store/types';
 import type { SampleImage } from '../../protocol/inference';
@@ -34,10 +35,11 @@ export async function readSamples(db: ClipLabDatabase, m: DatasetManifest, split
   return out;
 }
 
-/** Every shard of the given splits in order, with the split position of its first pair. */
-export async function* shardsOf(db: ClipLabDatabase, m: DatasetManifest, splits: readonly Split[]): AsyncGenerator<{ split: Split; first: number; shard: ShardRecord }> {
+/** Every shard of the given splits in order (images at the view's size), with the split position of its first pair. */
+export async function* shardsOf(view: DatasetView, splits: readonly Split[]): AsyncGenerator<{ split: Split; first: number; shard: ShardRecord }> {
+  const m = view.manifest;
   for (const split of splits) {
-    for (let s = 0; s < m.splits[split].shards; s++) yield { split, first: s * m.shardSize, shard: await readShard(db, m.id, split, s) };
+    for (let s = 0; s < m.splits[split].shards; s++) yield { split, first: s * m.shardSize, shard: await view.shard(split, s) };
   }
 }
 

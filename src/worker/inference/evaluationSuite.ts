@@ -16,6 +16,7 @@ import { multiCaptionRanks, recallAt } from '../../eval/multiCaptionRecall';
 import { ensembleClassVectors, promptsFor } from '../../eval/templateEnsemble';
 import type { InferenceModel } from '../../model/inferenceModel';
 import type { SuiteResult } from '../../protocol/inference';
+import { datasetView, type DatasetView } from '../../data/store/datasetView';
 import { shardsOf } from './datasetImages';
 import type { JobToken } from './jobs';
 import type { Playground } from './playground';
@@ -35,7 +36,8 @@ interface Embedded {
 }
 
 /** Embeds up to `max` images of a split, every `stride`-th one. */
-async function embedSplit(db: ClipLabDatabase, m: DatasetManifest, model: InferenceModel, split: Split, max: number, token: JobToken, progress: (n: number) => void): Promise<Embedded> {
+async function embedSplit(view: DatasetView, model: InferenceModel, split: Split, max: number, token: JobToken, progress: (n: number) => void): Promise<Embedded> {
+  const m = view.manifest;
   const pairs = m.splits[split].pairs;
   const stride = Math.max(1, Math.ceil(pairs / max));
   const px = m.imageSize * m.imageSize * 3;
@@ -44,7 +46,7 @@ async function embedSplit(db: ClipLabDatabase, m: DatasetManifest, model: Infere
   const labels = new Int32Array(keep);
   const captions: string[][] = [];
   let n = 0;
-  for await (const { first, shard } of shardsOf(db, m, [split])) {
+  for await (const { first, shard } of shardsOf(view, [split])) {
     token.check();
     for (let i = 0; i < shard.count && n < keep; i++) {
       if ((first + i) % stride !== 0) continue;
@@ -107,8 +109,12 @@ export async function runEvaluationSuite(
   const steps = testMax + probeMax + (C > 1 ? 2 : 0) + 2;
   if (manifest.splits.val.pairs === 0) throw new Error(`${manifest.name} has no validation pairs to evaluate on`);
 
+  const view = await datasetView(db, manifest, model.imageSize);
+  if (view.manifest.imageSize !== model.imageSize) {
+    notes.push(`${manifest.name} keeps its images at ${manifest.imageSize} px only: they were resized to the model's ${model.imageSize} px (re-import the data to keep larger images).`);
+  }
   onProgress(0, steps, 'Embedding the validation images…');
-  const test = await embedSplit(db, manifest, model, 'val', testMax, token, (n) => onProgress(n, steps, `Embedded ${n} of ${testMax} validation images`));
+  const test = await embedSplit(view, model, 'val', testMax, token, (n) => onProgress(n, steps, `Embedded ${n} of ${testMax} validation images`));
   if (test.n < manifest.splits.val.pairs) notes.push(`Scored on ${test.n} of ${manifest.splits.val.pairs} validation images (every ${Math.ceil(manifest.splits.val.pairs / test.n)}th).`);
 
   let zeroShot: SuiteResult['zeroShot'] = null;
@@ -152,7 +158,7 @@ export async function runEvaluationSuite(
 
   let linearProbe: SuiteResult['linearProbe'] = null;
   if (probeMax > 0) {
-    const train = await embedSplit(db, manifest, model, 'train', probeMax, token, (n) => onProgress(testMax + 2 + n, steps, `Embedded ${n} of ${probeMax} training images for the probe`));
+    const train = await embedSplit(view, model, 'train', probeMax, token, (n) => onProgress(testMax + 2 + n, steps, `Embedded ${n} of ${probeMax} training images for the probe`));
     let fit = probeData(train, D, (i) => i % 5 !== 4);
     let choose = probeData(train, D, (i) => i % 5 === 4);
     let testData = probeData(test, D, () => true);

@@ -13,7 +13,7 @@ import { getDataset } from '../../data/store/shardStore';
 import type { DatasetManifest } from '../../data/store/types';
 import { InferenceModel, encodeImagesChunked, encodeTextsChunked } from '../../model/inferenceModel';
 import { ClipModel } from '../../model/clipModel';
-import { readSplit } from '../../data/store/shardReader';
+import { datasetView, keptImageAt, readSplit } from '../../data/store/datasetView';
 import { collectGapProbe, recordGapSnapshot } from '../../lab/gapProbe';
 import type { GapSnapshot } from '../../protocol/gap';
 import type { ModelWeights } from '../../model/modelWeights';
@@ -224,9 +224,14 @@ export class InferenceSession {
       rgb = await decodeToRgb(bytes, S, name);
     } else {
       const m = await this.dataset(cmd.image.datasetId);
-      const stored = (await readPair(await this.openDb(), m, cmd.image.split, cmd.image.index)).rgb;
-      // A dataset stored at another size than the model's: the whole image resized (as for search and evaluation).
-      rgb = m.imageSize === S ? stored : cropResizeRgb(stored, m.imageSize, { x: 0, y: 0, side: m.imageSize }, S);
+      const db = await this.openDb();
+      // At the model's size: from the pair's kept image, else the stored image resized whole (as for search and evaluation).
+      const kept = await keptImageAt(db, m, cmd.image.split, cmd.image.index, S);
+      if (kept) rgb = kept;
+      else {
+        const stored = (await readPair(db, m, cmd.image.split, cmd.image.index)).rgb;
+        rgb = m.imageSize === S ? stored : cropResizeRgb(stored, m.imageSize, { x: 0, y: 0, side: m.imageSize }, S);
+      }
     }
     await pg.setImage(cmd.imageKey, rgb);
     this.post({ type: 'image', requestId: cmd.requestId, imageKey: cmd.imageKey, rgb, size: S, original, ms: performance.now() - t0 });
@@ -257,7 +262,8 @@ export class InferenceSession {
     const info = this.info;
     if (!model || !info) throw new Error('Choose a model first');
     const m = await this.dataset(datasetId);
-    const probe = await collectGapProbe(readSplit(await this.openDb(), m, 'val'), m);
+    const view = await datasetView(await this.openDb(), m, model.imageSize);
+    const probe = await collectGapProbe(readSplit(view, 'val'), view.manifest);
     const snapshots: GapSnapshot[] = [];
     if (seeds.length === 0) snapshots.push(await recordGapSnapshot(model, probe, info.step, model.logitScale));
     for (const seed of seeds) {

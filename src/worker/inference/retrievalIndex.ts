@@ -6,6 +6,7 @@ import type { ClipLabDatabase } from '../../data/db';
 import type { DatasetManifest, Split } from '../../data/store/types';
 import type { InferenceModel } from '../../model/inferenceModel';
 import type { CaptionsReport, SearchHit } from '../../protocol/inference';
+import { datasetView } from '../../data/store/datasetView';
 import { readPair, shardsOf } from './datasetImages';
 import type { JobToken } from './jobs';
 
@@ -96,13 +97,15 @@ export async function buildRetrievalIndex(
   let n = 0;
   let imageMs = 0;
   onProgress(0, total, `Embedding ${manifest.name}…`);
-  for await (const { split: sp, first, shard } of shardsOf(db, manifest, ['train', 'val'])) {
+  // Embedded at the model's size (from the kept images where there are); hits show the stored images.
+  const view = await datasetView(db, manifest, model.imageSize);
+  const S = view.manifest.imageSize;
+  for await (const { split: sp, first, shard } of shardsOf(view, ['train', 'val'])) {
     token.check();
     const m = Math.min(shard.count, total - n);
     if (m <= 0) break;
     const ti = performance.now();
-    const px = manifest.imageSize * manifest.imageSize * 3;
-    const emb = await model.encodeImages(shard.images.subarray(0, m * px), m, manifest.imageSize, () => token.check());
+    const emb = await model.encodeImages(shard.images.subarray(0, m * S * S * 3), m, S, () => token.check());
     imageMs += performance.now() - ti;
     u.set(emb, n * D);
     const texts: string[] = [];
