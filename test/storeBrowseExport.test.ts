@@ -4,6 +4,7 @@ import { ExportKeys, buildWebDatasetTar, type ExportPair } from '../src/data/sto
 import { ShardPacker } from '../src/data/store/shardPacker';
 import { textOf, type DatasetManifest, type ShardRecord, type Split } from '../src/data/store/types';
 import { importWebDataset } from '../src/data/import/webdatasetImporter';
+import { readTar } from '../src/data/formats/tarReader';
 import type { ImportEvent } from '../src/data/import/types';
 import { exportFileName, summaryOf } from '../src/worker/dataSession';
 
@@ -163,5 +164,25 @@ describe('export → WebDataset import round trip', () => {
     expect(imported[1].captions).toEqual(['ünïcode caption']);
     // The importer takes the .txt caption; all captions travel in the .json (see the report).
     expect(imported[0].captions[0]).toBe('first caption');
+  });
+
+  it('writes a kept image as it is, with its format\'s extension, and encodes no PNG for it', async () => {
+    const jpeg = Uint8Array.of(0xff, 0xd8, 0xff, 0xe0, 7, 7, 7);
+    async function* gen(): AsyncGenerator<ExportPair> {
+      yield { key: 'cat', split: 'train', rgb: new Uint8Array(PX), size: S, kept: { bytes: jpeg, format: 'jpeg', width: 640, height: 480 }, captions: ['a cat'] };
+      yield { key: 'dog', split: 'val', rgb: new Uint8Array(PX), size: S, kept: { bytes: fakePng(3), format: 'png', width: S, height: S }, captions: ['a dog'] };
+    }
+    const blob = await buildWebDatasetTar(gen(), async () => {
+      throw new Error('no PNG should be encoded');
+    });
+    const names: string[] = [];
+    const images: Uint8Array[] = [];
+    for await (const e of readTar(blob.stream(), 'x.tar')) {
+      names.push(e.name);
+      if (!e.name.endsWith('.txt') && !e.name.endsWith('.json')) images.push(e.bytes);
+    }
+    expect(names).toEqual(['cat.jpg', 'cat.txt', 'cat.json', 'dog.png', 'dog.txt', 'dog.json']);
+    expect([...images[0]!]).toEqual([...jpeg]);
+    expect(images[1]![30]).toBe(3);
   });
 });

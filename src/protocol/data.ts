@@ -32,6 +32,8 @@ export interface DatasetSummary {
   source: string;
   createdAt: string;
   imageSize: number;
+  /** What is kept of each image besides the imageSize² pixels (null: nothing; see KeepImages). */
+  originals: KeepImages | null;
   trainPairs: number;
   valPairs: number;
   /** Approximate stored size in bytes (images + captions). */

@@ -1,6 +1,7 @@
 // Owns the data Web Worker (imports, browsing, export, deletion, built-in datasets):
 // sends DataCommands, dispatches every DataReport into the data store. The UI never
 // parses files itself; File objects are handed to the worker as they are.
+import type { KeepImages } from '../data/store/types';
 import type { DataCommand, DataReport, ImportFormat } from '../protocol/data';
 import { BROWSE_PAGE, useDataStore, type DataState } from './stores/dataStore';
 import { reportError as addAppError } from './stores/errorsStore';
@@ -148,6 +149,7 @@ export interface ImportOptions {
   name: string;
   files: File[];
   valFraction: number;
+  keepImages: KeepImages;
 }
 
 /** Starts an import at the model's image size and vocabulary target; returns the job id. */
@@ -163,6 +165,7 @@ export function startImport(o: ImportOptions): string {
       files: o.files,
       imageSize: model.image.imageSize,
       valFraction: o.valFraction,
+      keepImages: o.keepImages,
       vocabSize: model.text.vocabSize,
     },
   });

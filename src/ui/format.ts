@@ -72,3 +72,9 @@ export function fmtDateTime(iso: string): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }
+
+/** What a dataset keeps of its images besides the training pixels ("originals", "up to 256 px"), or null. */
+export function fmtKeptImages(k: { kind: 'original' } | { kind: 'resized'; shortSide: number } | null | undefined): string | null {
+  if (!k) return null;
+  return k.kind === 'original' ? 'original images kept' : `images kept up to ${k.shortSide} px`;
+}

@@ -8,8 +8,7 @@ import { openClipLabDB, type ClipLabDatabase } from '../data/db';
 import { encodeRgbPng } from '../data/image/encodePng';
 import { browseDataset } from '../data/store/browse';
 import { buildWebDatasetTar, type ExportPair } from '../data/store/exportTar';
-import { readSplit, storedView } from '../data/store/datasetView';
-import { cleanIncomplete, deleteDataset, getDataset, listDatasets, readShard, readShardText } from '../data/store/shardStore';
+import { cleanIncomplete, deleteDataset, getDataset, listDatasets, readOriginals, readShard, readShardText } from '../data/store/shardStore';
 import type { DatasetManifest, Split } from '../data/store/types';
 import type { DataCommand, DataReport, DatasetSummary } from '../protocol/data';
 import { runImportJob } from './importJob';
@@ -34,6 +33,7 @@ export function summaryOf(m: DatasetManifest): DatasetSummary {
     source: m.source,
     createdAt: m.createdAt,
     imageSize: m.imageSize,
+    originals: m.originals ?? null,
     trainPairs: m.splits.train.pairs,
     valPairs: m.splits.val.pairs,
     bytes: m.bytes,
@@ -140,9 +140,11 @@ export class DataSession {
     async function* pairs(): AsyncGenerator<ExportPair> {
       const px = m.imageSize * m.imageSize * 3;
       for (const split of ['train', 'val'] as Split[]) {
-        for await (const shard of readSplit(storedView(db, m), split)) {
+        for (let s = 0; s < m.splits[split].shards; s++) {
+          const [shard, kept] = await Promise.all([readShard(db, m.id, split, s), readOriginals(db, m, split, s)]);
           for (let i = 0; i < shard.count; i++) {
-            yield { key: shard.keys[i], split, rgb: shard.images.subarray(i * px, (i + 1) * px), size: m.imageSize, captions: shard.captions[i] };
+            const rgb = shard.images.subarray(i * px, (i + 1) * px);
+            yield { key: shard.keys[i], split, rgb, size: m.imageSize, captions: shard.captions[i], ...(kept ? { kept: kept.images[i] } : {}) };
           }
         }
       }

@@ -4,7 +4,7 @@
 // regenerated from its spec, or a detached stand-in when the data is gone).
 import type { ClipLabDatabase } from '../data/db';
 import { ensureShapesDataset } from '../data/builtin/shapesDataset';
-import { datasetView, storedView } from '../data/store/datasetView';
+import { datasetView } from '../data/store/datasetView';
 import { cleanIncomplete, getDataset, readShard } from '../data/store/shardStore';
 import type { DatasetManifest } from '../data/store/types';
 import type { Report } from '../protocol/trainer';
@@ -58,16 +58,18 @@ export class RunLoader {
     }
     if (!manifest.tokenizer) throw new Error(`${manifest.name} has no tokenizer stored; re-import it`);
     const tokenizer = BpeTokenizer.fromJSON(manifest.tokenizer);
-    // Saved configs from before objectives existed have none: plain CLIP.
+    // The model trains at its own image size where the dataset keeps its images (a view derived from
+    // them), else at the stored size. Saved configs from before objectives existed have none: plain CLIP.
+    const imageSize = manifest.originals ? config.model.image.imageSize : manifest.imageSize;
     const resolved: TrainConfig = {
       ...config,
       objective,
-      model: { ...config.model, text: { ...config.model.text, vocabSize: tokenizer.vocabSize }, image: { ...config.model.image, imageSize: manifest.imageSize } },
+      model: { ...config.model, text: { ...config.model.text, vocabSize: tokenizer.vocabSize }, image: { ...config.model.image, imageSize } },
     };
     await this.postDataset(db, manifest, tokenizer, fromCache);
     this.post({ type: 'progress', phase: 'model', done: 0, total: 1, message: 'Building the model…' });
     const name = `${resolved.objective.kind} · ${manifest.name} · seed ${resolved.seed}`;
-    const run = Run.create({ id, name, config: resolved, tokenizer, data: storeRunDataset(manifest, storedView(db, manifest)), ...hooks });
+    const run = Run.create({ id, name, config: resolved, tokenizer, data: storeRunDataset(manifest, await datasetView(db, manifest, imageSize)), ...hooks });
     return { run, manifest };
   }
 

@@ -13,6 +13,8 @@ const ROLES: Record<string, WdsRole> = {
   jpeg: 'image',
   png: 'image',
   webp: 'image',
+  gif: 'image',
+  bmp: 'image',
   txt: 'caption',
   json: 'meta',
 };

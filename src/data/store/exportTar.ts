@@ -1,11 +1,13 @@
-// Export of a stored dataset as one WebDataset tar (img2dataset layout): per pair
-// `<key>.png` (the stored S×S image), `<key>.txt` (the first caption) and `<key>.json`
+// Export of a stored dataset as one WebDataset tar (img2dataset layout): per pair the image —
+// its kept bytes unchanged as `<key>.jpg` / `.png` / `.webp` / `.gif` / `.bmp` where the dataset
+// keeps images, else `<key>.png` (the stored S×S image) — then `<key>.txt` (the first caption) and `<key>.json`
 // ({"captions": [...all captions], "key": original key, "split": "train" | "val"}).
 // Keys are made safe for WebDataset (the key ends at the first '.' of the basename)
 // and unique. Built as a Blob from parts, so nothing is copied into one big buffer.
 // The PNG encoder is injected (OffscreenCanvas in the worker; a stub in tests).
 import { TAR_END, tarFileParts } from '../formats/tarWriter';
-import type { Split } from './types';
+import type { ImageFormat } from '../formats/imageHeader';
+import type { KeptImage, Split } from './types';
 
 export interface ExportPair {
   key: string;
@@ -13,8 +15,13 @@ export interface ExportPair {
   /** size·size·3 RGB bytes. */
   rgb: Uint8Array;
   size: number;
+  /** The pair's kept image: written as it is instead of a PNG of `rgb`. */
+  kept?: KeptImage;
   captions: string[];
 }
+
+/** The file extension WebDataset readers expect for each format. */
+export const IMAGE_EXTENSION: Record<ImageFormat, string> = { jpeg: 'jpg', png: 'png', webp: 'webp', gif: 'gif', bmp: 'bmp' };
 
 const MAX_KEY_LENGTH = 160;
 
@@ -53,10 +60,10 @@ export async function buildWebDatasetTar(
   let n = 0;
   for await (const p of pairs) {
     const key = keys.map(p.key);
-    const png = await encodePng(p.rgb, p.size);
+    const image: [string, Uint8Array] = p.kept ? [`${key}.${IMAGE_EXTENSION[p.kept.format]}`, p.kept.bytes] : [`${key}.png`, await encodePng(p.rgb, p.size)];
     const json = JSON.stringify({ captions: p.captions, key: p.key, split: p.split });
     for (const [name, bytes] of [
-      [`${key}.png`, png],
+      image,
       [`${key}.txt`, encoder.encode(p.captions[0] ?? '')],
       [`${key}.json`, encoder.encode(json)],
     ] as [string, Uint8Array][]) {

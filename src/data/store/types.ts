@@ -35,7 +35,7 @@ export type DatasetSource = 'shapes' | 'webdataset' | 'coco' | 'caption-file' | 
 export type KeepImages = { kind: 'original' } | { kind: 'resized'; shortSide: number };
 
 /** The import form's default: enough pixels for a 224-px CLIP, a fraction of a photo's bytes. */
-export const DEFAULT_KEEP_IMAGES: KeepImages = { kind: 'resized', shortSide: 256 };
+export const DEFAULT_KEEP_IMAGES = { kind: 'resized', shortSide: 256 } as const satisfies KeepImages;
 
 /** One kept image: encoded bytes as the browser decodes them, with their format and size. */
 export interface KeptImage {

@@ -1,7 +1,7 @@
 import type { DatasetSummary } from '../../protocol/data';
 import { browseDataset, chooseDatasetNow, deleteDataset, exportDataset } from '../dataClient';
 import { useDataStore } from '../stores/dataStore';
-import { fmtDateTime, fmtInt, fmtMB } from '../format';
+import { fmtDateTime, fmtInt, fmtKeptImages, fmtMB } from '../format';
 import { useRoute } from '../stores/routeStore';
 import { isBusy, useTelemetry } from '../stores/telemetryStore';
 import { DeleteButton } from './DeleteButton';
@@ -33,7 +33,8 @@ export function DatasetRow({ d, builtin, generated, chosen }: DatasetRowProps) {
         {generated ? <span className="badge badge-info">generated</span> : null}
         {chosen ? <span className="badge badge-ok">training choice</span> : null}
         <div className="ds-sub">
-          {d.imageSize} × {d.imageSize} px{d.hasClasses ? ' · class labels' : ''}
+          {d.imageSize} × {d.imageSize} px{fmtKeptImages(d.originals) ? ` · ${fmtKeptImages(d.originals)}` : ''}
+          {d.hasClasses ? ' · class labels' : ''}
         </div>
       </td>
       <td className="ds-source">{d.source}</td>

@@ -1,5 +1,6 @@
 import { useRef, useState } from 'react';
 import type { ImportFormat } from '../../protocol/data';
+import { DEFAULT_KEEP_IMAGES, type KeepImages } from '../../data/store/types';
 import { startImport } from '../dataClient';
 import { isImportRunning, useDataStore } from '../stores/dataStore';
 import { fileKey } from '../dropFiles';
@@ -23,7 +24,7 @@ const FORMATS: Record<ImportFormat, FormatInfo> = {
     accept: '.tar,.tgz,.gz',
     needs: { test: /\.(tar|tgz|tar\.gz)$/i, what: 'a .tar or .tar.gz shard' },
     folder: false,
-    help: 'Tar shards where each sample is key.jpg / .png / .webp plus key.txt (or key.json with a "caption").',
+    help: 'Tar shards where each sample is key.jpg / .png / .webp / .gif / .bmp plus key.txt (or key.json with a "caption").',
   },
   coco: {
     label: 'COCO captions + images',
@@ -40,6 +41,13 @@ const FORMATS: Record<ImportFormat, FormatInfo> = {
     help: 'One .csv / .tsv / .jsonl file mapping image file names to captions, plus the images (or their folder).',
   },
 };
+
+/** Short sides the form offers for kept images (224-px CLIPs need at least 224). */
+const KEEP_SIDES = [128, 256, 384, 512] as const;
+
+function keepImagesOf(value: string): KeepImages {
+  return value === 'original' ? { kind: 'original' } : { kind: 'resized', shortSide: Number(value) };
+}
 
 /** A default dataset name from a folder or the first file ("shard-0000.tar" → "shard-0000"). */
 function suggestName(files: File[], folderName: string | null): string {
@@ -61,6 +69,7 @@ export function ImportCard() {
   const [name, setName] = useState('');
   const [files, setFiles] = useState<File[]>([]);
   const [valPct, setValPct] = useState('5');
+  const [keep, setKeep] = useState(String(DEFAULT_KEEP_IMAGES.shortSide));
   const fileInput = useRef<HTMLInputElement>(null);
 
   const running = isImportRunning(job);
@@ -104,7 +113,7 @@ export function ImportCard() {
 
   const onImport = () => {
     if (blocker) return;
-    startImport({ format, name: name.trim(), files, valFraction: val / 100 });
+    startImport({ format, name: name.trim(), files, valFraction: val / 100, keepImages: keepImagesOf(keep) });
     setFiles([]);
     setName('');
   };
@@ -113,8 +122,9 @@ export function ImportCard() {
     <section className="card import-card" aria-label="Import a dataset">
       <h3 className="card-title">Import image–caption pairs</h3>
       <p className="card-caption">
-        Everything stays in this browser: files are read by a worker, images are centre-cropped to {imageSize} × {imageSize} px (the model&apos;s image
-        size), and a {fmtInt(vocabSize)}-token BPE is trained on the captions.
+        Everything stays in this browser: files are read by a worker, images are centre-cropped to {imageSize} × {imageSize} px for training (the
+        model&apos;s image size) and also kept as chosen below, so that models of other sizes and exports get real pixels; a {fmtInt(vocabSize)}-token
+        BPE is trained on the captions.
       </p>
       <div className="import-grid">
         <div className="import-form">
@@ -166,6 +176,22 @@ export function ImportCard() {
                 />
               </div>
             ) : null}
+          </div>
+          <div className="field">
+            <label htmlFor="imp-keep">Keep images</label>
+            <select id="imp-keep" value={keep} disabled={running} onChange={(e) => setKeep(e.target.value)}>
+              {KEEP_SIDES.map((side) => (
+                <option key={side} value={String(side)}>
+                  Up to {side} px on the short side{side === DEFAULT_KEEP_IMAGES.shortSide ? ' (default)' : ''}
+                </option>
+              ))}
+              <option value="original">The original files, unchanged</option>
+            </select>
+            <span className="field-hint">
+              {keep === 'original'
+                ? 'Every file is stored as it is: largest, and the export gives back exactly what was imported.'
+                : `Larger images are resized to ${keep} px on the short side (JPEG and WebP stay lossy, others become PNG); smaller ones are stored as they are.`}
+            </span>
           </div>
           <div className="field field-narrow">
             <label htmlFor="imp-val">Validation share (%)</label>

@@ -1,6 +1,6 @@
 import { browseDataset, chooseFashionMnist } from '../dataClient';
 import { useDataStore } from '../stores/dataStore';
-import { fmtInt, fmtMB } from '../format';
+import { fmtInt, fmtKeptImages, fmtMB } from '../format';
 import { useChosenSummary } from '../hooks';
 import { useRoute } from '../stores/routeStore';
 import { useSettings } from '../stores/settingsStore';
@@ -29,7 +29,7 @@ export function StoredDatasetInfo({ id, builtin, locked }: { id: string; builtin
         </dd>
         <dt>Images</dt>
         <dd>
-          {summary.imageSize} × {summary.imageSize} px
+          {summary.imageSize} × {summary.imageSize} px{summary.originals ? ` · ${fmtKeptImages(summary.originals)}` : ''}
         </dd>
         <dt>Source</dt>
         <dd>{summary.source}</dd>
@@ -38,7 +38,11 @@ export function StoredDatasetInfo({ id, builtin, locked }: { id: string; builtin
         <dt>Zero-shot</dt>
         <dd>{summary.hasClasses ? 'class labels available' : 'no class labels (retrieval only)'}</dd>
       </dl>
-      {mismatch ? (
+      {mismatch && summary.originals ? (
+        <p className="field-hint" role="status" data-testid="stored-size-note">
+          The model takes {modelSize} px: its images come from the kept images, decoded at that size when first read (and cached in this browser when there is room).
+        </p>
+      ) : mismatch ? (
         <div className="field-warn" role="status">
           The images are stored at {summary.imageSize} px but the model takes {modelSize} px.
           {builtin ? (
