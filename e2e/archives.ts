@@ -3,6 +3,7 @@
 // test repeats (open the tab, import through the form, read rows and sample pages).
 import { deflateSync, gzipSync } from 'node:zlib';
 import type { Locator, Page, Worker } from '@playwright/test';
+import { readTar } from '../src/data/formats/tarReader';
 import { TAR_END, tarFileParts } from '../src/data/formats/tarWriter';
 import type { DatasetSummary, ImportFormat, ImportSummary } from '../src/protocol/data';
 import { expect } from './fixtures';
@@ -129,6 +130,13 @@ export async function solidImages(page: Page, colours: string[], size: number, t
   return encoded.map((a) => Buffer.from(a));
 }
 
+/** The members of a tar file (name → bytes), read with the app's own tar reader. */
+export async function tarMembers(bytes: Uint8Array): Promise<Map<string, Uint8Array>> {
+  const out = new Map<string, Uint8Array>();
+  for await (const e of readTar(new Blob([bytes as Uint8Array<ArrayBuffer>]).stream(), 'export.tar')) out.set(e.name, e.bytes);
+  return out;
+}
+
 // ---------------------------------------------------------------- uploads
 
 export interface Upload {
@@ -181,6 +189,8 @@ export interface ImportOptions {
   files: Upload[];
   /** Validation share in percent (the form's default is 5). */
   valPct?: number;
+  /** The Keep images choice: a short side ('128' … '512') or 'original' (the form's default is '256'). */
+  keep?: string;
 }
 
 /** Fills the import form (format, name, files, validation share) without pressing Import. */
@@ -189,6 +199,7 @@ export async function fillImportForm(page: Page, o: ImportOptions): Promise<void
   await page.getByLabel('Files', { exact: true }).setInputFiles(o.files);
   await page.getByLabel('Dataset name', { exact: true }).fill(o.name);
   if (o.valPct !== undefined) await page.getByLabel('Validation share (%)', { exact: true }).fill(String(o.valPct));
+  if (o.keep !== undefined) await page.getByLabel('Keep images', { exact: true }).selectOption(o.keep);
   await expect(page.getByTestId('selected-files')).toContainText(`${o.files.length} file${o.files.length === 1 ? '' : 's'}`);
 }
 

@@ -2,8 +2,8 @@
 // test/fixtures/clip: a 64-px ViT in the Hugging Face layout, F16): a folder without its config is
 // refused by name with nothing stored; the folder is read in the inference worker, stored, listed
 // with its origin, and gives the PyTorch reference's zero-shot probabilities from PNG images typed
-// labels in the Try view; it searches and feeds the Gap lab on an imported 32-px dataset (images
-// resized to its input) and fine-tunes there (projections only: timed first, the towers unchanged);
+// labels in the Try view; it searches and feeds the Gap lab on an imported 32-px dataset (at 64 px,
+// from the kept images: a cached view) and fine-tunes there (projections only: timed first, the towers unchanged);
 // it is still there after a reload; delete frees its chunks.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -121,7 +121,7 @@ test('a CLIP checkpoint folder: refused without its config, stored, the referenc
     expect(r.logitScale).toBeCloseTo(ref.logitScale, 2);
   }
 
-  // Search over the imported 32-px dataset (resized to 64 px): every image found, red patches first for "red".
+  // Search over the imported 32-px dataset, at 64 px from its kept images: every image found.
   const search = await page.evaluate(async (datasetId) => {
     const hook = (window as any).__clipLab;
     const ix = await hook.inferenceRequest({ type: 'buildIndex', requestId: 'ix', datasetId });
@@ -129,6 +129,30 @@ test('a CLIP checkpoint folder: refused without its config, stored, the referenc
     return { images: ix.images, hits: s.hits.length };
   }, ds.id);
   expect(search).toEqual({ images: 64, hits: 8 });
+  // The inference worker derived the 64-px view from the kept PNGs and cached it: each image is its
+  // solid colour at 64 × 64 (not the 32-px pixels blown up), next to the stored 32-px shard.
+  const view = await page.evaluate(
+    (id) =>
+      new Promise<{ keys: string[]; bytes: number; count: number; first: number[]; stored: number[] }>((resolve, reject) => {
+        const open = indexedDB.open('clip-lab');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const tx = open.result.transaction(['shardViews', 'shards']);
+          const v = tx.objectStore('shardViews').get(`${id}/train/000000@64`);
+          const s = tx.objectStore('shards').get(`${id}/train/000000`);
+          const keys = tx.objectStore('shardViews').getAllKeys();
+          tx.oncomplete = () => {
+            open.result.close();
+            resolve({ keys: (keys.result as string[]).filter((k) => k.startsWith(`${id}/`)), bytes: v.result.images.length, count: v.result.count, first: Array.from(v.result.images.subarray(0, 3)), stored: Array.from(s.result.images.subarray(0, 3)) });
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+    ds.id,
+  );
+  expect(view.keys.sort()).toEqual([`${ds.id}/train/000000@64`, `${ds.id}/val/000000@64`]);
+  expect(view.bytes).toBe(view.count * 64 * 64 * 3);
+  expect(view.first).toEqual(view.stored);
 
   // The Gap lab measures it on that dataset (it has none of its own here).
   await page.getByRole('tab', { name: /Gap/ }).click();

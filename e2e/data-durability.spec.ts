@@ -1,6 +1,7 @@
 // Stored data survives what can go wrong: a quota failure mid-import (rolled back, other
 // datasets untouched, a retry works), a page reload, a cancelled import, and an
-// export → import round trip that gives back the same pairs.
+// export → import round trip that gives back the same pairs, and the images each import keeps
+// (resized to a short side, or the files as they are) coming back out of an export.
 import { readFile } from 'node:fs/promises';
 import {
   browsePage,
@@ -12,6 +13,7 @@ import {
   openDataTab,
   solidImages,
   storedDataset,
+  tarMembers,
   storedDatasets,
   tar,
   upload,
@@ -155,6 +157,9 @@ test('export → import round trip gives back the same pairs (images, every capt
   expect(download.suggestedFilename()).toBe('to-export.tar');
   const bytes = await readFile((await download.path())!);
   expect(bytes.length).toBeGreaterThan(20 * 3 * 512);
+  // The 32-px PNGs are smaller than the kept 256 px: the export gives back each file's own bytes.
+  const members = await tarMembers(bytes);
+  for (const p of pairs) expect(Buffer.from(members.get(`${p.key}.png`)!).equals(p.image), p.key).toBe(true);
 
   const back = await importViaForm(page, { name: 'round-trip', files: [upload('to-export.tar', bytes)] });
   expect(back.skipped).toEqual([]);
@@ -171,4 +176,71 @@ test('export → import round trip gives back the same pairs (images, every capt
   expect(b.total).toBe(20);
   expect(b.items.filter((it) => it.captions.length === 3)).toHaveLength(7);
   expect(canonical(b.items)).toEqual(canonical(a.items));
+});
+
+/** A w×h image with a diagonal gradient, encoded by the browser. */
+async function gradientImage(page: import('@playwright/test').Page, w: number, h: number, type: string): Promise<Buffer> {
+  const bytes: number[] = await page.evaluate(
+    async ({ w, h, type }) => {
+      const c = new OffscreenCanvas(w, h);
+      const g = c.getContext('2d')!;
+      const grad = g.createLinearGradient(0, 0, w, h);
+      grad.addColorStop(0, '#d03020');
+      grad.addColorStop(1, '#2040e0');
+      g.fillStyle = grad;
+      g.fillRect(0, 0, w, h);
+      return Array.from(new Uint8Array(await (await c.convertToBlob({ type, quality: 0.9 })).arrayBuffer()));
+    },
+    { w, h, type },
+  );
+  return Buffer.from(bytes);
+}
+
+/** Width and height of a JPEG (SOF0/SOF2 marker) or PNG (IHDR). */
+function dimensions(b: Uint8Array): [number, number] {
+  if (b[0] === 0x89) return [(b[16]! << 24) | (b[17]! << 16) | (b[18]! << 8) | b[19]!, (b[20]! << 24) | (b[21]! << 16) | (b[22]! << 8) | b[23]!];
+  for (let o = 2; o + 9 < b.length; ) {
+    const marker = b[o + 1]!;
+    const len = (b[o + 2]! << 8) | b[o + 3]!;
+    if (marker === 0xc0 || marker === 0xc2) return [(b[o + 7]! << 8) | b[o + 8]!, (b[o + 5]! << 8) | b[o + 6]!];
+    o += 2 + len;
+  }
+  throw new Error('no JPEG frame header');
+}
+
+test('kept images: a large photo is kept at 256 px on its short side, a small one as it is, or every file unchanged; the export writes them', async ({ page, guard }) => {
+  void guard;
+  await openDataTab(page);
+  const photo = await gradientImage(page, 600, 400, 'image/jpeg');
+  const small = await gradientImage(page, 100, 80, 'image/png');
+  const pairs = [
+    { key: 'photo', image: photo, ext: 'jpg', caption: 'a large photo' },
+    { key: 'small', image: small, ext: 'png', caption: 'a small picture' },
+    { key: 'again', image: photo, ext: 'jpg', caption: 'the photo again' },
+  ];
+  const shard = tar(wdsMembers(pairs));
+  const exported = async (name: string) => {
+    const downloadP = page.waitForEvent('download');
+    await datasetRow(page, name).getByRole('button', { name: 'Export', exact: true }).click();
+    return tarMembers(await readFile((await (await downloadP).path())!));
+  };
+
+  await importViaForm(page, { name: 'kept-256', files: [upload('photos.tar', shard)] });
+  await expect(datasetRow(page, 'kept-256')).toContainText('images kept up to 256 px');
+  const resized = await exported('kept-256');
+  const kept = resized.get('photo.jpg')!;
+  expect(dimensions(kept)).toEqual([384, 256]);
+  expect(kept.length).toBeLessThan(photo.length);
+  expect(Buffer.from(resized.get('small.png')!).equals(small)).toBe(true);
+  // The stored size counts the kept images.
+  const d256 = await storedDataset(page, 'kept-256');
+  expect(d256.originals).toEqual({ kind: 'resized', shortSide: 256 });
+  expect(d256.bytes).toBeGreaterThan(2 * kept.length + small.length);
+
+  await importViaForm(page, { name: 'kept-files', files: [upload('photos.tar', shard)], keep: 'original' });
+  await expect(datasetRow(page, 'kept-files')).toContainText('original images kept');
+  const originals = await exported('kept-files');
+  expect(Buffer.from(originals.get('photo.jpg')!).equals(photo)).toBe(true);
+  expect(Buffer.from(originals.get('small.png')!).equals(small)).toBe(true);
+  expect(dimensions(originals.get('photo.jpg')!)).toEqual([600, 400]);
 });
