@@ -9,8 +9,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DB_NAME, openClipLabDB, type ClipLabDatabase } from '../src/data/db';
 import { datasetView, keptImageAt, readSplit, viewCachePays, viewKey, type ViewDeps } from '../src/data/store/datasetView';
 import { ShardPacker } from '../src/data/store/shardPacker';
-import { deleteDataset, getDataset, readShard, writeDataset } from '../src/data/store/shardStore';
-import { SCHEMA_VERSION, shardKey, type DatasetManifest, type KeptImage, type ShardRecord } from '../src/data/store/types';
+import { deleteDataset, getDataset, readOriginals, readShard, writeDataset } from '../src/data/store/shardStore';
+import { SCHEMA_VERSION, shardKey, type DatasetManifest, type DatasetRecord, type KeptImage, type ShardRecord } from '../src/data/store/types';
 
 const S = 4;
 const PX = S * S * 3;
@@ -42,14 +42,16 @@ const keptOf = (n: number): KeptImage => ({ bytes: Uint8Array.of(n, 1, 2, 3, 4),
 /** 5 train pairs (shards of 3: 3 + 2) and 2 val pairs, each image keeping its number n. */
 async function storeDataset(db: ClipLabDatabase, id: string, keep = true, failAfter = 0): Promise<DatasetManifest> {
   const m = manifestOf(id, keep ? {} : { originals: undefined });
-  const packer = new ShardPacker(id, S, 3);
-  async function* produce(): AsyncGenerator<ShardRecord> {
-    const shards: ShardRecord[] = [];
+  const packer = new ShardPacker(id, S, 3, 8); // kept images in runs of 2 (5 bytes each)
+  async function* produce(): AsyncGenerator<DatasetRecord> {
+    const shards: DatasetRecord[] = [];
     for (let n = 0; n < 7; n++) {
       const s = packer.add(n < 5 ? 'train' : 'val', `k${n}`, new Uint8Array(PX).fill(n), [`caption ${n}`], -1, keep ? keptOf(n) : undefined);
+      shards.push(...packer.takeOriginals());
       if (s) shards.push(s);
     }
-    shards.push(...packer.flush());
+    const last = packer.flush();
+    shards.push(...packer.takeOriginals(), ...last);
     m.splits = packer.splits();
     for (const [i, s] of shards.entries()) {
       if (failAfter && i >= failAfter) throw new Error('disk on fire');
@@ -114,14 +116,18 @@ describe('kept images', () => {
   it('are written with their shard, apart from it, counted in the bytes and deleted with the dataset', async () => {
     const m = await storeDataset(db, 'kept');
     const shard = await readShard(db, 'kept', 'train', 1);
-    expect(shard.originals).toBeUndefined(); // training reads never load them
+    expect(Object.keys(shard).sort()).toEqual(['captions', 'count', 'datasetId', 'images', 'index', 'key', 'keys', 'labels', 'split']); // training reads never load them
     expect(shard.keys).toEqual(['k3', 'k4']);
-    const kept = await db.get('originals', shardKey('kept', 'train', 1));
-    expect(kept!.images.map((k) => k.bytes[0])).toEqual([3, 4]);
-    expect(kept!.images[0]).toMatchObject({ format: 'jpeg', width: 300, height: 200 });
+    const kept = (await readOriginals(db, m, 'train', 1))!;
+    expect(kept.map((k) => k.bytes[0])).toEqual([3, 4]);
+    expect(kept[0]).toMatchObject({ format: 'jpeg', width: 300, height: 200 });
     // 7 images of 48 bytes, 7 kept images of 5 bytes, 7 labels, 2 × captions and keys.
     const text = 7 * ('caption 0'.length + 'k0'.length);
     expect(m.bytes).toBe(7 * PX + 7 * 5 + 7 * 4 + 2 * text);
+
+    // Runs of at most the chunk size (8 bytes here, an image is 5: two images a run), written before their shard.
+    const keys = (await db.getAllKeys('originals', IDBKeyRange.bound('kept/', 'kept/\uffff'))) as string[];
+    expect(keys).toEqual(['kept/train/000000#000000', 'kept/train/000000#000002', 'kept/train/000001#000000', 'kept/val/000000#000000']);
 
     const { deps } = stubDeps();
     await (await datasetView(db, m, 8, deps)).shard('train', 0); // cache one view shard
@@ -132,7 +138,8 @@ describe('kept images', () => {
   });
 
   it('are rolled back with a write that fails', async () => {
-    await expect(storeDataset(db, 'broken', true, 1)).rejects.toThrow('disk on fire');
+    await expect(storeDataset(db, 'broken', true, 3)).rejects.toThrow('disk on fire');
+    expect(await db.count('originals', IDBKeyRange.bound('broken/', 'broken/\uffff'))).toBe(0);
     expect(await getDataset(db, 'broken')).toBeUndefined();
     expect(await db.count('originals', IDBKeyRange.bound('broken/', 'broken/\uffff'))).toBe(0);
   });

@@ -101,11 +101,13 @@ describe('summaries and export names', () => {
       source: 'caption-file',
       createdAt: '2025-01-01T00:00:00.000Z',
       imageSize: S,
+      originals: null,
       trainPairs: 10,
       valPairs: 3,
       bytes: manifest.bytes,
       hasClasses: false,
     });
+    expect(summaryOf({ ...manifest, originals: { kind: 'original' } }).originals).toEqual({ kind: 'original' });
   });
 
   it('file names', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ImportError, type ImportEvent } from '../src/data/import/types';
 import { MAX_LISTED_SKIPS, quotaMessage, runImportPipeline, type ImportPipelineDeps, type ImportSettings } from '../src/data/store/importPipeline';
 import { isQuotaError } from '../src/data/store/shardStore';
-import type { DatasetManifest, ShardRecord } from '../src/data/store/types';
+import { isOriginals, shardKey, type DatasetManifest, type DatasetRecord, type OriginalsRecord, type ShardRecord } from '../src/data/store/types';
 import { BpeTokenizer } from '../src/tokenizer/bpe';
 import type { DataReport } from '../src/protocol/data';
 
@@ -30,12 +30,18 @@ async function* events(list: ImportEvent[]): AsyncGenerator<ImportEvent> {
 class MemoryStore {
   manifests = new Map<string, DatasetManifest>();
   shards = new Map<string, ShardRecord>();
+  kept = new Map<string, OriginalsRecord>();
   writes = 0;
   constructor(private readonly failAt = 0) {}
-  write = async (manifest: DatasetManifest, produce: () => AsyncIterable<ShardRecord>) => {
+  write = async (manifest: DatasetManifest, produce: () => AsyncIterable<DatasetRecord>) => {
     this.manifests.set(manifest.id, { ...manifest, complete: false });
     try {
       for await (const s of produce()) {
+        if (isOriginals(s)) {
+          expect(this.shards.has(shardKey(s.datasetId, s.split, s.index)), 'kept images come before their shard').toBe(false);
+          this.kept.set(s.key, s);
+          continue;
+        }
         if (++this.writes === this.failAt) throw new DOMException('disk full', 'QuotaExceededError');
         this.shards.set(s.key, s);
       }
@@ -91,7 +97,8 @@ describe('import pipeline', () => {
     expect(val.images[S * S * 3]).toBe(10);
     // Every pair's kept image rides with its shard (writeDataset stores it apart), asked for at the default.
     expect(m.originals).toEqual({ kind: 'resized', shortSide: 256 });
-    expect(val.originals?.map((k) => k.bytes[0])).toEqual(val.keys.map((k) => Number(k.slice(1)) & 255));
+    const valKept = [...store.kept.values()].filter((r) => r.split === 'val' && r.index === 0).flatMap((r) => r.images);
+    expect(valKept.map((k) => k.bytes[0])).toEqual(val.keys.map((k) => Number(k.slice(1)) & 255));
     // Progress: throttled (~5 Hz with 50 ms per clock tick → far fewer than 600 reports), final one exact.
     const progress = posts.filter((p) => p.type === 'importProgress');
     expect(progress.length).toBeLessThan(200);

@@ -144,7 +144,7 @@ export class DataSession {
           const [shard, kept] = await Promise.all([readShard(db, m.id, split, s), readOriginals(db, m, split, s)]);
           for (let i = 0; i < shard.count; i++) {
             const rgb = shard.images.subarray(i * px, (i + 1) * px);
-            yield { key: shard.keys[i], split, rgb, size: m.imageSize, captions: shard.captions[i], ...(kept ? { kept: kept.images[i] } : {}) };
+            yield { key: shard.keys[i], split, rgb, size: m.imageSize, captions: shard.captions[i], ...(kept ? { kept: kept[i] } : {}) };
           }
         }
       }

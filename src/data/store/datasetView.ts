@@ -74,9 +74,9 @@ export async function datasetView(db: ClipLabDatabase, m: DatasetManifest, size:
       if (hit) return hit;
     }
     const [base, kept] = await Promise.all([readShard(db, m.id, split, index), readOriginals(db, m, split, index)]);
-    if (!kept || kept.images.length !== base.count) throw new Error(`Dataset ${m.name}: ${split} shard ${index} has ${kept?.images.length ?? 0} kept images for ${base.count} pairs`);
+    if (!kept || kept.length !== base.count) throw new Error(`Dataset ${m.name}: ${split} shard ${index} has ${kept?.length ?? 0} kept images for ${base.count} pairs`);
     const images = new Uint8Array(base.count * px);
-    for (let i = 0; i < base.count; i++) images.set(await deps.decode(kept.images[i]!.bytes, size, `${m.name}: ${base.keys[i]}`), i * px);
+    for (let i = 0; i < base.count; i++) images.set(await deps.decode(kept[i]!.bytes, size, `${m.name}: ${base.keys[i]}`), i * px);
     const view: ShardRecord = { ...base, key, images };
     if (cached) {
       try {
@@ -98,7 +98,7 @@ export async function datasetView(db: ClipLabDatabase, m: DatasetManifest, size:
 export async function keptImageAt(db: ClipLabDatabase, m: DatasetManifest, split: Split, index: number, size: number, decode: ViewDeps['decode'] = decodeToRgb): Promise<Uint8Array | null> {
   if (size === m.imageSize || !m.originals) return null;
   const kept = await readOriginals(db, m, split, Math.floor(index / m.shardSize));
-  const image = kept?.images[index % m.shardSize];
+  const image = kept?.[index % m.shardSize];
   if (!image) throw new Error(`${m.name} has no kept image for ${split} pair ${index}`);
   return decode(image.bytes, size, `${m.name}: ${split} pair ${index}`);
 }

@@ -10,7 +10,7 @@ import { trainBpe } from '../../tokenizer/trainBpe';
 import { ImportError, type ImportEvent } from '../import/types';
 import { isQuotaError } from './shardStore';
 import { ShardPacker } from './shardPacker';
-import { DEFAULT_KEEP_IMAGES, SCHEMA_VERSION, SHARD_SIZE, type DatasetManifest, type DatasetSource, type KeepImages, type KeptImage, type ShardRecord, type Split } from './types';
+import { DEFAULT_KEEP_IMAGES, SCHEMA_VERSION, SHARD_SIZE, type DatasetManifest, type DatasetSource, type KeepImages, type KeptImage, type DatasetRecord, type Split } from './types';
 
 /** At most this many skips are listed one by one in the summary (the count is always exact). */
 export const MAX_LISTED_SKIPS = 1000;
@@ -26,7 +26,7 @@ export interface ImportPipelineDeps {
    */
   decode: (bytes: Uint8Array, size: number, file: string, keep?: KeepImages) => Promise<{ rgb: Uint8Array; kept?: KeptImage }>;
   /** Stores the dataset atomically (writeDataset with a db bound). */
-  write: (manifest: DatasetManifest, produceShards: () => AsyncIterable<ShardRecord>) => Promise<void>;
+  write: (manifest: DatasetManifest, produceShards: () => AsyncIterable<DatasetRecord>) => Promise<void>;
   /** The split of a key (splitOf(key, valFraction, 0)). */
   assignSplit: (key: string, valFraction: number) => Split;
   post: (r: DataReport) => void;
@@ -109,7 +109,7 @@ export async function runImportPipeline(settings: ImportSettings, deps: ImportPi
   };
   let warnings: string[] = [];
 
-  async function* produce(): AsyncGenerator<ShardRecord> {
+  async function* produce(): AsyncGenerator<DatasetRecord> {
     progress('Reading files…', true);
     for await (const ev of deps.events) {
       if (deps.isCancelled()) throw new Cancelled();
@@ -145,13 +145,16 @@ export async function runImportPipeline(settings: ImportSettings, deps: ImportPi
         const split = splitFromMeta(pair.meta) ?? deps.assignSplit(pair.key, valFraction);
         (split === 'train' ? trainCaptions : valCaptions).push(...captions);
         const shard = packer.add(split, pair.key, decoded.rgb, captions, -1, decoded.kept);
+        yield* packer.takeOriginals(); // written as they fill, before their shard
         if (shard) yield shard;
       }
       progress(`Imported ${packer.pairs} pairs${skipCount ? `, skipped ${skipCount}` : ''}`);
     }
     if (deps.isCancelled()) throw new Cancelled();
     if (packer.pairs === 0) throw new NoPairs();
-    for (const shard of packer.flush()) yield shard;
+    const last = packer.flush();
+    yield* packer.takeOriginals();
+    yield* last;
     manifest.splits = packer.splits();
     progress('Training the tokenizer…', true);
     manifest.tokenizer = trainBpe(trainCaptions.length > 0 ? trainCaptions : valCaptions, vocabSize).toJSON();

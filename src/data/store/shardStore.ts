@@ -7,7 +7,7 @@
 // cleanIncomplete (run by every context on start-up) deletes only datasets whose writer
 // is gone (closed tab, crash) and never one another worker or tab is still writing.
 import type { ClipLabDatabase } from '../db';
-import { type DatasetManifest, type ShardRecord, type OriginalsRecord, type ShardTextRecord, type Split, originalsOf, shardBytes, shardKey, textOf, withoutOriginals } from './types';
+import { type DatasetManifest, type DatasetRecord, type KeptImage, type OriginalsRecord, type ShardRecord, type ShardTextRecord, type Split, isOriginals, keptBytes, shardBytes, shardKey, textOf } from './types';
 import { withWriteLock, writerAlive } from './writeLocks';
 
 export async function listDatasets(db: ClipLabDatabase): Promise<DatasetManifest[]> {
@@ -82,28 +82,33 @@ function simulatedQuotaFailure(writeNumber: number): DOMException | null {
 }
 
 async function putShard(db: ClipLabDatabase, shard: ShardRecord): Promise<void> {
-  const tx = db.transaction(['shards', 'shardText', 'originals'], 'readwrite');
+  const tx = db.transaction(['shards', 'shardText'], 'readwrite');
   // A quota failure may reject a request with AbortError while the transaction carries
   // the QuotaExceededError: await the transaction (idb rejects tx.done with tx.error).
-  // The shard, its text and its kept images land together or not at all.
-  tx.objectStore('shards').put(withoutOriginals(shard)).catch(() => undefined);
+  tx.objectStore('shards').put(shard).catch(() => undefined);
   tx.objectStore('shardText').put(textOf(shard)).catch(() => undefined);
-  const kept = originalsOf(shard);
-  if (kept) tx.objectStore('originals').put(kept).catch(() => undefined);
   await tx.done;
 }
 
-/** The kept images of one shard (null when the dataset keeps none). */
-export async function readOriginals(db: ClipLabDatabase, m: DatasetManifest, split: Split, index: number): Promise<OriginalsRecord | null> {
+async function putOriginals(db: ClipLabDatabase, r: OriginalsRecord): Promise<void> {
+  const tx = db.transaction('originals', 'readwrite');
+  tx.store.put(r).catch(() => undefined);
+  await tx.done;
+}
+
+/** The kept images of one shard, in pair order (null when the dataset keeps none). */
+export async function readOriginals(db: ClipLabDatabase, m: DatasetManifest, split: Split, index: number): Promise<KeptImage[] | null> {
   if (!m.originals) return null;
-  const r = await db.get('originals', shardKey(m.id, split, index));
-  if (!r) throw new Error(`Dataset ${m.name}: the kept images of ${split} shard ${index} are missing from storage`);
-  return r;
+  const key = shardKey(m.id, split, index);
+  const runs = await db.getAll('originals', IDBKeyRange.bound(`${key}#`, `${key}#\uffff`)); // key order = pair order
+  const images = runs.flatMap((r) => r.images);
+  if (images.length === 0) throw new Error(`Dataset ${m.name}: the kept images of ${split} shard ${index} are missing from storage`);
+  return images;
 }
 
 /**
- * Write a dataset: `produceShards` yields shards (any split order, indices 0.. per split);
- * each is stored in its own transaction (bounded memory). The producer may fill in
+ * Write a dataset: `produceShards` yields shards (any split order, indices 0.. per split) and
+ * runs of their kept images; each is stored in its own transaction (bounded memory). The producer may fill in
  * manifest fields as it goes (splits, tokenizer, notes): the final put reads them after the
  * last shard. `manifest.bytes` is set here from the shards written, and the shard counts per
  * split are checked against `manifest.splits`. On any error the partial dataset is removed
@@ -112,7 +117,7 @@ export async function readOriginals(db: ClipLabDatabase, m: DatasetManifest, spl
 export async function writeDataset(
   db: ClipLabDatabase,
   manifest: DatasetManifest,
-  produceShards: () => AsyncIterable<ShardRecord>,
+  produceShards: () => AsyncIterable<DatasetRecord>,
 ): Promise<void> {
   if (manifest.id.includes('/')) throw new Error(`Dataset id must not contain '/': ${manifest.id}`);
   await withWriteLock(manifest.id, async () => {
@@ -122,7 +127,14 @@ export async function writeDataset(
       let writes = 0;
       let bytes = 0;
       const written: Record<Split, number> = { train: 0, val: 0 };
-      for await (const shard of produceShards()) {
+      for await (const record of produceShards()) {
+        if (isOriginals(record)) {
+          if (record.datasetId !== manifest.id) throw new Error(`Kept images ${record.key} do not belong to dataset ${manifest.id}`);
+          await putOriginals(db, record);
+          bytes += keptBytes(record.images);
+          continue;
+        }
+        const shard = record;
         if (shard.datasetId !== manifest.id || shard.key !== shardKey(manifest.id, shard.split, shard.index)) {
           throw new Error(`Shard ${shard.key} does not belong to dataset ${manifest.id}`);
         }

@@ -5,7 +5,7 @@
 // training reader streams pixels at trainer speed with no decoding at all (decoding a JPEG
 // needs createImageBitmap, ~1 ms per image even when small, far slower than a step consumes
 // pairs). Imports also keep each image's encoded bytes, as given or resized to a short side
-// (`originals`, one record per shard in its own object store, never read by training at S):
+// (`originals`, runs of a shard's kept images in their own object store, never read by training at S):
 // a model with another input size (a 224-px CLIP) reads views derived from them at its size
 // (datasetView.ts), and export writes them back unchanged.
 import type { DatasetSpec } from '../../config/types';
@@ -45,13 +45,36 @@ export interface KeptImage {
   height: number;
 }
 
-/** The kept images of one shard (same key as the shard), in pair order. */
+/**
+ * A run of one shard's kept images, pairs `first` … `first + images.length − 1` of the shard (key
+ * `<shard key>#<first>`). An import writes them as they fill up to KEPT_CHUNK_BYTES, ahead of their
+ * shard, so that it never holds a whole shard of original photos in memory.
+ */
 export interface OriginalsRecord {
   key: string;
   datasetId: string;
   split: Split;
   index: number;
+  first: number;
   images: KeptImage[];
+}
+
+/** Kept-image bytes per OriginalsRecord, at most (plus one image). */
+export const KEPT_CHUNK_BYTES = 32 << 20;
+
+export function originalsKey(datasetId: string, split: Split, index: number, first: number): string {
+  return `${shardKey(datasetId, split, index)}#${String(first).padStart(6, '0')}`;
+}
+
+/** What a dataset writer stores: shards, and runs of their kept images. */
+export type DatasetRecord = ShardRecord | OriginalsRecord;
+
+export const isOriginals = (r: DatasetRecord): r is OriginalsRecord => 'first' in r;
+
+export function keptBytes(images: readonly KeptImage[]): number {
+  let n = 0;
+  for (const k of images) n += k.bytes.byteLength;
+  return n;
 }
 
 export interface SplitInfo {
@@ -105,11 +128,6 @@ export interface ShardRecord {
   labels: Int32Array;
   /** The pair's original key (WebDataset key, COCO image id, file name, …). */
   keys: string[];
-  /**
-   * Only on the way in (writeDataset): the shard's kept images, stored in the `originals` store
-   * under the same key and never part of the stored shard.
-   */
-  originals?: KeptImage[];
 }
 
 /** The text half of a shard (same key), for caption search without reading images. */
@@ -125,18 +143,6 @@ export interface ShardTextRecord {
 
 export function shardKey(datasetId: string, split: Split, index: number): string {
   return `${datasetId}/${split}/${String(index).padStart(6, '0')}`;
-}
-
-export function originalsOf(shard: ShardRecord): OriginalsRecord | null {
-  const { key, datasetId, split, index, originals } = shard;
-  return originals ? { key, datasetId, split, index, images: originals } : null;
-}
-
-/** The shard as stored in the `shards` store (without its kept images). */
-export function withoutOriginals(shard: ShardRecord): ShardRecord {
-  if (!shard.originals) return shard;
-  const { originals: _kept, ...rest } = shard;
-  return rest;
 }
 
 export function textOf(shard: ShardRecord): ShardTextRecord {
@@ -160,18 +166,16 @@ export function utf8Length(s: string): number {
 }
 
 /**
- * Approximate stored size of a shard: image bytes (and its kept images), labels, and the UTF-8 size of keys and
+ * Approximate stored size of a shard: image bytes, labels, and the UTF-8 size of keys and
  * captions counted twice (the shard and its `shardText` mirror). IndexedDB's own overhead
  * (structured-clone framing, LevelDB compaction) is not counted: `navigator.storage.estimate()`
  * is the ground truth for the whole origin.
  */
-export function shardBytes(shard: Pick<ShardRecord, 'images' | 'labels' | 'captions' | 'keys' | 'originals'>): number {
+export function shardBytes(shard: Pick<ShardRecord, 'images' | 'labels' | 'captions' | 'keys'>): number {
   let text = 0;
-  let kept = 0;
-  for (const k of shard.originals ?? []) kept += k.bytes.byteLength;
   for (const k of shard.keys) text += utf8Length(k);
   for (const cs of shard.captions) for (const c of cs) text += utf8Length(c);
-  return shard.images.byteLength + kept + shard.labels.byteLength + 2 * text;
+  return shard.images.byteLength + shard.labels.byteLength + 2 * text;
 }
 
 /** Shards of a split with `pairs` pairs. */
