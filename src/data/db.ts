@@ -16,7 +16,8 @@ export const DB_NAME = 'clip-lab';
  * 3: + models (saved runs and imported model files), checkpoints (one complete record per
  *    stored checkpoint) and checkpointChunks (byCheckpoint): a checkpoint's .safetensors bytes
  *    in chunks (see src/train/checkpointStore.ts).
- * 4: + originals (each shard's kept images, written with the shard) and shardViews (shards
+ * 4: + originals (each shard's kept images, in runs of up to 32 MiB keyed `<shard key>#<first
+ *    pair>`, written ahead of the shard) and shardViews (shards
  *    derived from them at another square size, key `<shard key>@<size>`: a cache). Stored
  *    datasets are kept as they are: their manifests have no `originals`, so models of
  *    another input size resize their S×S pixels, and the Data tab says so.
