@@ -1,6 +1,8 @@
 // Data pipeline benchmark (issue 3): import throughput, streaming throughput of the
 // shard reader, and the trainer's data-wait share, for the default preset on each
-// dataset kind. Ratios are measured in one run; absolute numbers depend on the machine.
+// dataset kind; and a model of another image size reading the imported data through a
+// view derived from its kept images (first read: decode and cache; then: from the cache).
+// Ratios are measured in one run; absolute numbers depend on the machine.
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { test, expect, type Page } from '@playwright/test';
 import { TAR_END, tarFileParts } from '../src/data/formats/tarWriter';
@@ -11,6 +13,7 @@ const READER_BATCHES = 60;
 const TRAIN_STEPS = 80;
 const IMPORT_PAIRS = 384;
 const IMPORT_SIDE = 160;
+const VIEW_SIZE = 64;
 
 async function jpegs(page: Page, n: number, side: number): Promise<Buffer[]> {
   const b64: string[] = await page.evaluate(
@@ -54,21 +57,39 @@ const dataState = (page: Page) => page.evaluate(() => JSON.parse(JSON.stringify(
 const uiState = (page: Page, expr: string) =>
   page.evaluate((e) => JSON.parse(JSON.stringify(new Function('s', `return (${e});`)((window as any).__clipLab.getState()))), expr);
 
-async function configureAndMeasure(page: Page, dataset: unknown, label: string) {
+/** Configures a run (the model at `imageSize`, default the preset's) and waits until it is ready. */
+async function configure(page: Page, dataset: unknown, imageSize?: number) {
   await page.evaluate(
-    ({ dataset, BATCH, TRAIN_STEPS }) => {
+    ({ dataset, BATCH, TRAIN_STEPS, imageSize }) => {
       const s = (window as any).__clipLab.getState();
-      s.setConfig((c: any) => ({ ...c, dataset: dataset ?? c.dataset, batchSize: BATCH, steps: TRAIN_STEPS, evalEvery: 0 }));
+      s.setConfig((c: any) => ({
+        ...c,
+        dataset: dataset ?? c.dataset,
+        batchSize: BATCH,
+        steps: TRAIN_STEPS,
+        evalEvery: 0,
+        model: { ...c.model, image: { ...c.model.image, imageSize: imageSize ?? c.model.image.imageSize } },
+      }));
     },
-    { dataset, BATCH, TRAIN_STEPS },
+    { dataset, BATCH, TRAIN_STEPS, imageSize },
   );
   const config = await uiState(page, 's.config');
   await page.evaluate((config) => (window as any).__clipLab.send({ type: 'configure', config }), config);
   await expect.poll(() => uiState(page, 's.status.state'), { timeout: 300_000 }).toBe('ready');
+}
+
+/** The trainer's reader benchmark over `batches` batches; also its wall time seen from the page (first shard loads included). */
+async function readerBench(page: Page, batches: number): Promise<{ msPerBatch: number; batchesPerSec: number; wallMs: number }> {
   const before = JSON.stringify(await uiState(page, 's.readerBench'));
-  await page.evaluate((n) => (window as any).__clipLab.send({ type: 'benchmarkReader', requestId: 'reader', batches: n }), READER_BATCHES);
-  await expect.poll(async () => JSON.stringify(await uiState(page, 's.readerBench')), { timeout: 300_000 }).not.toBe(before);
-  const reader = await uiState(page, 's.readerBench');
+  const t0 = Date.now();
+  await page.evaluate((n) => (window as any).__clipLab.send({ type: 'benchmarkReader', requestId: 'reader', batches: n }), batches);
+  await expect.poll(async () => JSON.stringify(await uiState(page, 's.readerBench')), { timeout: 300_000, intervals: [20] }).not.toBe(before);
+  return { ...(await uiState(page, 's.readerBench')), wallMs: Date.now() - t0 };
+}
+
+async function configureAndMeasure(page: Page, dataset: unknown, label: string, imageSize?: number) {
+  await configure(page, dataset, imageSize);
+  const reader = await readerBench(page, READER_BATCHES);
   await page.evaluate(() => (window as any).__clipLab.send({ type: 'start' }));
   await expect.poll(() => uiState(page, 's.status.state'), { timeout: 600_000 }).toBe('done');
   const m = await uiState(page, '{ stepMs: s.metrics.toArrays().stepMs, wait: s.status.dataWaitShare }');
@@ -110,6 +131,15 @@ test('data pipeline benchmark', async ({ page, browser }) => {
   rows.push(await configureAndMeasure(page, { kind: 'stored', id: fashionId }, 'Fashion-MNIST (built in)'));
   rows.push(await configureAndMeasure(page, { kind: 'stored', id: importedId }, 'imported WebDataset'));
 
+  // ---- a 64-px model on the 32-px import: a view derived from the kept 160-px JPEGs. The reader's
+  // shuffle buffer spans the whole training split, so its first batch reads every training shard.
+  await configure(page, { kind: 'stored', id: importedId }, VIEW_SIZE);
+  const trainPairs = (await dataState(page)).datasets.find((d: any) => d.id === importedId).trainPairs as number;
+  const cold = await readerBench(page, 1);
+  const warm = await readerBench(page, 1);
+  const view = { size: VIEW_SIZE, trainPairs, firstReadMs: cold.wallMs, cachedReadMs: warm.wallMs, firstReadMsPerImage: cold.wallMs / trainPairs, speedup: cold.wallMs / warm.wallMs };
+  rows.push(await configureAndMeasure(page, { kind: 'stored', id: importedId }, `imported @ ${VIEW_SIZE} px (kept)`, VIEW_SIZE));
+
   const result = {
     date: new Date().toISOString(),
     machine: machineInfo(),
@@ -121,6 +151,7 @@ test('data pipeline benchmark', async ({ page, browser }) => {
       fashionMnist: { pairs: 12000, seconds: fashionSeconds, pairsPerSec: 12000 / fashionSeconds },
     },
     streaming: rows,
+    view,
     batchSize: BATCH,
     preset: 'tiny',
   };
@@ -136,6 +167,9 @@ test('data pipeline benchmark', async ({ page, browser }) => {
       (r) =>
         `${r.label.padEnd(28)} ${r.readerMsPerBatch.toFixed(2).padStart(15)}  ${r.readerBatchesPerSec.toFixed(1).padStart(9)}  ${r.trainStepMs.toFixed(1).padStart(13)}  ${(100 * r.readerShareOfStep).toFixed(1).padStart(10)}%  ${(100 * r.dataWaitShare).toFixed(2).padStart(16)}%`,
     ),
+    '',
+    `view at ${VIEW_SIZE} px from kept images   first read (decode + cache)   cached read   ratio`,
+    `${String(trainPairs).padStart(5)} training images              ${`${cold.wallMs} ms (${view.firstReadMsPerImage.toFixed(2)} ms/image)`.padStart(27)}  ${`${warm.wallMs} ms`.padStart(12)}  ${view.speedup.toFixed(1).padStart(5)}×`,
   ];
   console.log(`\n${lines.join('\n')}\n`);
   mkdirSync('bench-results', { recursive: true });
